@@ -1,0 +1,3 @@
+from threadguard.cli import app
+
+app(prog_name="threadguard")

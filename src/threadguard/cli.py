@@ -1,0 +1,174 @@
+"""The `threadguard` command: one verb per job."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from threadguard.attributes import ATTRIBUTES, TARGET_GROUPS
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Score comment threads like Perspective, offline.")
+console = Console()
+errors = Console(stderr=True)
+
+ModelOption = Annotated[Path | None, typer.Option("--model", help="model artifact folder (default: shipped)")]
+DataOption = Annotated[Path | None, typer.Option("--data", help="folder with the labelled datasets (../shared/data)")]
+
+
+@app.command()
+def score(
+    text: Annotated[str | None, typer.Argument(help="the comment to score")] = None,
+    jsonl: Annotated[bool, typer.Option("--jsonl", help='read {"id", "text"} lines on stdin, write one line each')] = False,
+    model: ModelOption = None,
+    batch_size: Annotated[int, typer.Option(help="lines scored together in --jsonl mode")] = 512,
+) -> None:
+    """Score one comment (a table) or a stream of JSON lines (the engine's line format)."""
+    from threadguard.scorer import Scorer
+
+    if jsonl == (text is not None):
+        raise typer.BadParameter("give either a TEXT argument or --jsonl (with lines on stdin)")
+    scorer = Scorer.load(model)
+    if jsonl:
+        counts = score_stream(scorer, sys.stdin.buffer, sys.stdout, batch_size)
+        errors.print(f"{counts['read']} lines read, {counts['scored']} scored, {counts['errors']} errors")
+        return
+    assert text is not None
+    if not text.strip():
+        console.print("[red]COMMENT_EMPTY:[/red] nothing to score")
+        raise typer.Exit(2)
+    _print_result(text, scorer.score([text])[0])
+
+
+def score_stream(scorer: Any, stdin: IO[bytes], stdout: IO[str], batch_size: int = 512) -> dict[str, int]:
+    """JSONL in, JSONL out, same order; a bad line becomes an error line and the stream goes on."""
+    counts = {"read": 0, "scored": 0, "errors": 0}
+    for batch in _batches(stdin, batch_size):
+        counts["read"] += len(batch)
+        to_score = [(i, item) for i, item in enumerate(batch) if "error" not in item]
+        results = scorer.score([item["text"] for _, item in to_score]) if to_score else []
+        lines: list[dict[str, Any]] = [
+            {"id": item.get("id"), "error": item["error"], "model": scorer.version} for item in batch
+        ]
+        for (i, item), result in zip(to_score, results, strict=True):
+            line = result.to_line(item.get("id"))
+            if item.get("warnings"):
+                line["warnings"] = item["warnings"] + line.get("warnings", [])
+            lines[i] = line
+        for line in lines:
+            counts["errors" if "error" in line else "scored"] += 1
+            stdout.write(json.dumps(line, ensure_ascii=True) + "\n")
+        stdout.flush()
+    return counts
+
+
+def _batches(stdin: IO[bytes], size: int) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for number, raw in enumerate(stdin, start=1):
+        if not raw.strip():
+            continue
+        batch.append(parse_line(raw, number))
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def parse_line(raw: bytes, number: int) -> dict[str, Any]:
+    """One input line -> {"id", "text"} or {"id", "error"}; invalid UTF-8 is replaced and reported."""
+    warnings: list[str] = []
+    try:
+        decoded = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        decoded = raw.decode("utf-8", errors="replace")
+        warnings.append("INVALID_UTF8: undecodable bytes were replaced by U+FFFD")
+    try:
+        item = json.loads(decoded)
+    except json.JSONDecodeError as exc:
+        return {"id": None, "error": f"INVALID_JSON on line {number}: {exc.msg}"}
+    if not isinstance(item, dict):
+        return {"id": None, "error": f"INVALID_LINE on line {number}: expected a JSON object"}
+    comment_id = item.get("id")
+    text = item.get("text")
+    if not isinstance(text, str):
+        return {"id": comment_id, "error": f"MISSING_TEXT on line {number}: 'text' must be a string"}
+    if not text.strip():
+        return {"id": comment_id, "error": "COMMENT_EMPTY: nothing to score"}
+    return {"id": comment_id, "text": text, "warnings": warnings}
+
+
+def _print_result(text: str, result: Any) -> None:
+    from threadguard.text.utf16 import Utf16Index
+
+    index = Utf16Index(text)
+    table = Table(title=f"threadguard {result.model}  ·  language {result.language}  ·  "
+                  + ("[bold red]flagged[/bold red]" if result.flagged else "[green]not flagged[/green]"))  # fmt: skip
+    table.add_column("attribute")
+    table.add_column("probability", justify="right")
+    table.add_column("", min_width=20)
+    table.add_column("spans that drive it")
+    for name in ATTRIBUTES:
+        p = result.attributes[name]
+        spans = result.spans.get(name, [])
+        quoted = ", ".join(
+            f"“{escape(text[index.to_index(s.begin) : index.to_index(s.end)])}” ({s.score:.2f})" for s in spans
+        )
+        colour = "red" if p >= 0.5 else "yellow" if p >= 0.3 else "green"
+        table.add_row(name, f"{p:.3f}", f"[{colour}]{'█' * round(p * 20)}[/{colour}]", quoted)
+    console.print(table)
+    targets = sorted(((result.targets[g], g) for g in TARGET_GROUPS), reverse=True)
+    console.print("targets: " + ", ".join(f"{g} {p:.2f}" for p, g in targets[:3]))
+    for warning in result.warnings:
+        console.print(f"[yellow]warning:[/yellow] {escape(warning)}")
+
+
+@app.command()
+def train(
+    data: DataOption = None,
+    out: Annotated[Path, typer.Option(help="where to write the artifact")] = Path("artifacts/model"),
+    seed: Annotated[int, typer.Option(help="random seed; same data + seed = same model version")] = 0,
+    limit: Annotated[int | None, typer.Option(help="train on a sample of N rows (quick experiments)")] = None,
+) -> None:
+    """Rebuild the model from the licence-permitted datasets and write an artifact with its model card."""
+    from threadguard.model.train import train as run_training
+
+    artifact = run_training(data_dir=data, out_dir=out, seed=seed, limit=limit,
+                            progress=lambda m: console.print(f"[cyan]•[/cyan] {m}"))  # fmt: skip
+    console.print(f"model [bold]{artifact.version}[/bold] in {out}; card: {out / 'MODEL_CARD.md'}")
+
+
+@app.command(name="eval")
+def evaluate(
+    data: DataOption = None,
+    model: ModelOption = None,
+    out: Annotated[Path, typer.Option(help="report folder")] = Path("reports"),
+    baseline: Annotated[bool, typer.Option(help="also score alt-profanity-check on the same rows")] = True,
+    limit: Annotated[int | None, typer.Option(help="rows per set (quick runs)")] = None,
+) -> None:
+    """Run the benchmark suite on the evaluation sets; write reports/eval.md and reports/eval.json."""
+    from threadguard.eval.suite import run_suite
+    from threadguard.scorer import Scorer
+
+    results = run_suite(Scorer.load(model), data_dir=data, out_dir=out, baseline=baseline, limit=limit)
+    console.print(f"wrote {out / 'eval.md'} ({len(results.get('tasks', results))} tasks)")
+
+
+@app.command()
+def info(model: ModelOption = None) -> None:
+    """Show the model version and what it was trained on."""
+    from threadguard.model.artifact import Artifact
+
+    artifact = Artifact.load(model)
+    console.print(f"model [bold]{artifact.version}[/bold]")
+    table = Table("training set", "licence", "rows")
+    for s in artifact.card.get("training_sets", []):
+        table.add_row(s["dataset"], s["licence"], f"{s['rows']:,}")
+    console.print(table)

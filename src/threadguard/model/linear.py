@@ -1,0 +1,80 @@
+"""One logistic regression per output over a shared sparse feature matrix.
+
+Each output learns only from the rows that say something about it (NaN = unknown), so a dataset
+labelled only for hate speech does not teach THREAT that its rows are safe. Soft labels in (0, 1)
+become two weighted rows, one of each class.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from scipy import sparse
+from sklearn.linear_model import LogisticRegression
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
+
+
+class MultiOutputLogistic:
+    """fit / decision_function / predict_proba over outputs that may each be partly unlabelled."""
+
+    def __init__(self, C: float = 4.0, seed: int = 0, max_iter: int = 200) -> None:
+        self.C = C
+        self.seed = seed
+        self.max_iter = max_iter
+        self.coef_: np.ndarray | None = None  # (n_features, n_outputs)
+        self.intercept_: np.ndarray | None = None  # (n_outputs,)
+        self.n_rows_: list[int] = []
+
+    def fit(
+        self, X: sparse.csr_matrix, Y: np.ndarray, sample_weight: np.ndarray | None = None
+    ) -> MultiOutputLogistic:
+        n, k = Y.shape
+        weight = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        coef = np.zeros((X.shape[1], k), dtype=np.float32)
+        intercept = np.zeros(k, dtype=np.float32)
+        self.n_rows_ = []
+        for j in range(k):
+            known = ~np.isnan(Y[:, j])
+            rows = np.flatnonzero(known)
+            y = Y[rows, j]
+            # a soft label p is a positive row of weight p plus a negative row of weight 1 - p
+            pos = y > 0
+            neg = y < 1
+            index = np.concatenate([rows[pos], rows[neg]])
+            target = np.concatenate([np.ones(pos.sum()), np.zeros(neg.sum())])
+            w = np.concatenate([weight[rows[pos]] * y[pos], weight[rows[neg]] * (1 - y[neg])])
+            keep = w > 0
+            index, target, w = index[keep], target[keep], w[keep]
+            self.n_rows_.append(int(known.sum()))
+            if len(target) == 0:
+                raise ValueError(f"output {j} has no labelled rows")
+            if target.min() == target.max():
+                # a small sample may hold no positive of a rare output: predict its (smoothed) base rate
+                rate = (target.mean() * len(target) + 0.5) / (len(target) + 1)
+                intercept[j] = np.log(rate / (1 - rate))
+                continue
+            clf = LogisticRegression(C=self.C, solver="liblinear", max_iter=self.max_iter, random_state=self.seed)
+            clf.fit(X[index], target, sample_weight=w * (len(w) / w.sum()))
+            coef[:, j] = clf.coef_[0]
+            intercept[j] = clf.intercept_[0]
+        self.coef_, self.intercept_ = coef, intercept
+        return self
+
+    def decision_function(self, X: sparse.csr_matrix) -> np.ndarray:
+        if self.coef_ is None or self.intercept_ is None:
+            raise RuntimeError("model is not fitted")
+        return np.asarray(X @ self.coef_) + self.intercept_
+
+    def predict_proba(self, X: sparse.csr_matrix) -> np.ndarray:
+        return sigmoid(self.decision_function(X))
+
+    @classmethod
+    def from_arrays(cls, coef: np.ndarray, intercept: Sequence[float]) -> MultiOutputLogistic:
+        model = cls()
+        model.coef_ = np.asarray(coef, dtype=np.float32)
+        model.intercept_ = np.asarray(intercept, dtype=np.float32)
+        return model

@@ -1,0 +1,242 @@
+"""`threadguard train`: rebuild the default model reproducibly from the shared data.
+
+Steps: assemble the labelled rows (labels.py), add weak labels where a dataset is silent and the
+lexicon is unambiguous, featurise, fit one logistic regression per output on a seeded 90% split to
+measure it on the other 10%, refit on everything, choose the span thresholds on the SemEval trial
+split (never its test split), and write the artifact with its model card.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import roc_auc_score
+
+from threadguard.attributes import ATTRIBUTES
+from threadguard.datasets.loaders import load
+from threadguard.datasets.registry import REGISTRY
+from threadguard.eval.metrics import mean_span_f1
+from threadguard.model.artifact import Artifact
+from threadguard.model.explain import SpanExplainer
+from threadguard.model.features import Analysis, Featuriser
+from threadguard.model.labels import DOMAIN_WEIGHT, OUTPUTS, training_frame
+from threadguard.model.lexicon import Lexicon
+from threadguard.model.linear import MultiOutputLogistic
+from threadguard.scorer import build_featuriser
+
+Progress = Callable[[str], None]
+
+DEFAULT_CONFIG: dict[str, Any] = {
+    "word_bits": 18,
+    "char_bits": 18,
+    "char_ngrams": [3, 5],
+    "C": 4.0,
+    "outputs": OUTPUTS,
+    "flag_thresholds": {name: 0.5 for name in ATTRIBUTES},
+    "span_token_threshold": 0.3,
+    "span_min_probability": 0.3,
+}
+
+
+def add_weak_labels(frame: pd.DataFrame, analyses: Sequence[Analysis]) -> pd.DataFrame:
+    """Profanity is lexical: where a dataset is silent, a profanity word decides it. Sexual words
+    in a toxic row mark it sexually explicit; a row without any is not."""
+    f = frame.copy()
+    profane = np.array([any(h.category == "profanity" for h in a.hits) for a in analyses])
+    sexual = np.array([any(h.category == "sexual" for h in a.hits) for a in analyses])
+    unknown = f["PROFANITY"].isna().to_numpy()
+    f.loc[unknown, "PROFANITY"] = profane[unknown].astype(float)
+    unknown = f["SEXUALLY_EXPLICIT"].isna().to_numpy()
+    toxic = (f["TOXICITY"] >= 0.5).to_numpy()
+    f.loc[unknown & ~sexual, "SEXUALLY_EXPLICIT"] = 0.0
+    f.loc[unknown & sexual & toxic, "SEXUALLY_EXPLICIT"] = 1.0
+    return f
+
+
+def _fit(featuriser: Featuriser, analyses: list[Analysis], frame: pd.DataFrame, config: dict, seed: int):
+    featuriser.fit_analyses(analyses)
+    X = featuriser.transform_analyses(analyses)
+    model = MultiOutputLogistic(C=config["C"], seed=seed)
+    model.fit(X, frame[OUTPUTS].to_numpy(dtype=float), frame["weight"].to_numpy())
+    return model
+
+
+def dev_metrics(model: MultiOutputLogistic, featuriser: Featuriser, analyses, frame) -> dict[str, Any]:
+    """ROC-AUC per output on the held-out rows, counting only rows with a hard label."""
+    probs = model.predict_proba(featuriser.transform_analyses(analyses))
+    out: dict[str, Any] = {}
+    for j, name in enumerate(OUTPUTS):
+        y = frame[name].to_numpy(dtype=float)
+        hard = ~np.isnan(y) & ((y <= 0.0) | (y >= 1.0))
+        if hard.sum() and 0 < y[hard].sum() < hard.sum():
+            out[name] = {"roc_auc": round(float(roc_auc_score(y[hard], probs[hard, j])), 4),
+                         "rows": int(hard.sum()), "positives": int(y[hard].sum())}  # fmt: skip
+    return out
+
+
+def tune_spans(
+    featuriser: Featuriser, model: MultiOutputLogistic, data_dir: Path | None
+) -> tuple[float, float, float]:
+    """Token threshold and minimum TOXICITY probability maximising span F1 on SemEval's trial split."""
+    trial = load("toxic_spans_semeval", data_dir)
+    trial = trial[trial["split"] == "trial"]
+    texts = trial["text"].tolist()
+    gold = [set(s) for s in trial["spans"]]
+    analyses = [featuriser.analyse(t) for t in texts]
+    tox = model.predict_proba(featuriser.transform_analyses(analyses))[:, 0]
+    explainer = SpanExplainer(featuriser, model, token_threshold=0.0, min_probability=0.0)
+    contributions = [featuriser.token_contributions(a, model.coef_)[:, 0] for a in analyses]
+    best = (0.0, 0.3, 0.3)
+    for token_threshold in (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.6, 0.8):
+        explainer.token_threshold = token_threshold
+        for min_probability in (0.05, 0.1, 0.2, 0.3, 0.4, 0.5):
+            predicted = []
+            for analysis, c, p in zip(analyses, contributions, tox, strict=True):
+                chars: set[int] = set()
+                if p >= min_probability:
+                    spans = analysis.token_spans
+                    for first, last, _ in _token_runs(c, token_threshold):
+                        b, e = analysis.normalised.to_original(spans[first][0], spans[last][1])
+                        chars.update(range(b, e))
+                predicted.append(chars)
+            f1 = mean_span_f1(predicted, gold)
+            if f1 > best[0]:
+                best = (f1, token_threshold, min_probability)
+    return best
+
+
+def _token_runs(contributions: np.ndarray, threshold: float) -> list[tuple[int, int, float]]:
+    from threadguard.model.explain import _runs
+
+    return _runs(contributions, threshold)
+
+
+def train(
+    data_dir: Path | None = None,
+    out_dir: Path = Path("artifacts/model"),
+    seed: int = 0,
+    dev_share: float = 0.1,
+    limit: int | None = None,
+    progress: Progress = print,
+) -> Artifact:
+    started = time.perf_counter()
+    config = dict(DEFAULT_CONFIG)
+    lexicon_dir = Path(str(resources.files("threadguard") / "resources" / "lexicon"))
+    lexicon = Lexicon.load(lexicon_dir)
+
+    progress("assembling training rows")
+    frame = training_frame(data_dir, seed=seed)
+    dropped = frame.attrs.get("dropped_as_evaluation_text", {})
+    if limit:
+        frame = frame.sample(n=min(limit, len(frame)), random_state=seed).reset_index(drop=True)
+    progress(f"{len(frame):,} rows; featurising")
+    featuriser = build_featuriser(config, lexicon)
+    analyses = [featuriser.analyse(t) for t in frame["text"]]
+    frame = add_weak_labels(frame, analyses)
+
+    rng = np.random.default_rng(seed)
+    dev = rng.random(len(frame)) < dev_share
+    train_idx, dev_idx = np.flatnonzero(~dev), np.flatnonzero(dev)
+    progress(f"fitting on {len(train_idx):,} rows, measuring on {len(dev_idx):,} held-out rows")
+    model = _fit(featuriser, [analyses[i] for i in train_idx], frame.iloc[train_idx], config, seed)
+    metrics = {"dev": dev_metrics(model, featuriser, [analyses[i] for i in dev_idx], frame.iloc[dev_idx])}
+
+    progress("refitting on all rows")
+    model = _fit(featuriser, analyses, frame, config, seed)
+
+    if limit is None:
+        progress("choosing span thresholds on the SemEval-2021 trial split")
+        f1, token_threshold, min_probability = tune_spans(featuriser, model, data_dir)
+        config["span_token_threshold"] = token_threshold
+        config["span_min_probability"] = min_probability
+        metrics["span_trial_f1"] = round(f1, 4)
+
+    card = model_card_data(frame, model, metrics, dropped, seed, time.perf_counter() - started)
+    artifact = Artifact(
+        coef=model.coef_, intercept=model.intercept_, idf=featuriser.idf, config=config,
+        lexicon_dir=lexicon_dir, card=card,
+    )  # fmt: skip
+    artifact.save(out_dir)
+    (out_dir / "MODEL_CARD.md").write_text(render_model_card(artifact))
+    progress(f"wrote {out_dir} ({artifact.version}) in {time.perf_counter() - started:.0f} s")
+    return artifact
+
+
+def model_card_data(
+    frame: pd.DataFrame, model: MultiOutputLogistic, metrics: dict, dropped: dict, seed: int, seconds: float
+) -> dict[str, Any]:
+    sets = []
+    for name, rows in frame["dataset"].value_counts().sort_index().items():
+        info = REGISTRY.get(name) or REGISTRY.get(_registry_name(name))
+        sets.append({
+            "dataset": name,
+            "licence": info.licence if info else "threadguard (Apache-2.0), hand-written templates",
+            "rows": int(rows),
+            "domain": frame.loc[frame["dataset"] == name, "domain"].iloc[0],
+        })  # fmt: skip
+    return {
+        "trained_at": datetime.now(UTC).strftime("%Y-%m-%d"),
+        "seed": seed,
+        "training_seconds": round(seconds),
+        "training_sets": sets,
+        "domain_weights": DOMAIN_WEIGHT,
+        "rows_per_output": dict(zip(OUTPUTS, model.n_rows_, strict=True)),
+        "dropped_as_evaluation_text": dropped,
+        "metrics": metrics,
+    }
+
+
+def _registry_name(dataset: str) -> str:
+    return {"hatexplain": "hatexplain_majority", "toxic_spans": "toxic_spans_full"}.get(dataset, dataset)
+
+
+def render_model_card(artifact: Artifact) -> str:
+    card = artifact.card
+    lines = [
+        f"# threadguard model `{artifact.version}`",
+        "",
+        "Linear model (one logistic regression per output) over hashed word 1-2-grams, character",
+        "3-5-grams of evasion-normalised text, and lexicon / pattern features. Scores the seven",
+        "Perspective attributes and seven target groups; explains scores with token spans.",
+        "",
+        f"Trained {card.get('trained_at')} with seed {card.get('seed')} in {card.get('training_seconds')} s",
+        "(`threadguard train`). Same data + same seed = same version id.",
+        "",
+        "## Training sets",
+        "",
+        "| dataset | licence | rows | domain |",
+        "|---|---|---|---|",
+        *(f"| {s['dataset']} | {s['licence']} | {s['rows']:,} | {s['domain']} |" for s in card["training_sets"]),
+        "",
+        "Only licence-permitted sets train (CC0, CC BY, CC BY-SA, MIT, Apache-2.0, TweetEval).",
+        "Official validation / trial / test splits and every evaluation-only set are excluded, and",
+        "any training text that also occurs in an evaluation set is dropped: "
+        + ", ".join(f"{k}: {v}" for k, v in card.get("dropped_as_evaluation_text", {}).items()),
+        "",
+        "## Labelled rows per output",
+        "",
+        "| output | rows |",
+        "|---|---|",
+        *(f"| {k} | {v:,} |" for k, v in card["rows_per_output"].items()),
+        "",
+        "## Held-out (seeded 10% of training rows) ROC-AUC",
+        "",
+        "| output | ROC-AUC | rows | positives |",
+        "|---|---|---|---|",
+        *(
+            f"| {k} | {v['roc_auc']} | {v['rows']:,} | {v['positives']:,} |"
+            for k, v in card["metrics"].get("dev", {}).items()
+        ),
+        "",
+        f"Span threshold chosen on SemEval-2021 trial: F1 {card['metrics'].get('span_trial_f1')}.",
+        "Benchmark results on evaluation sets: `reports/eval.md`.",
+        "",
+    ]
+    return "\n".join(lines)

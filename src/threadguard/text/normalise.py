@@ -1,0 +1,629 @@
+"""Normalisation against evasion, with an exact offset map back to the original text.
+
+People who want a slur or an insult past a filter write it so that a word list no longer matches it:
+"ｉｄｉｏｔ", "іdіot" with Cyrillic letters, "1d10t", "f**k", "s t u p i d", "loooooser", or a zero-width
+space in the middle of the word. `Normaliser` undoes these so that features and lexicons see the plain
+word, and `NormalisedText.to_original` maps every normalised span back to the characters the user
+actually typed, so that highlighted spans (Perspective's `spanScores`) cover the evasive spelling.
+
+The work happens in two stages:
+
+A. per character (`_fold_char`): remove invisible format characters, fold compatibility forms (fullwidth,
+   mathematical, circled letters, ligatures), strip Latin/Greek diacritics, lower-case. Then, per word,
+   Cyrillic/Greek look-alikes are mapped to Latin where the word or the text is Latin (`_map_confusables`).
+B. per token (`_rewrite`): spaced-out letters, leetspeak, masks and repeated letters, resolved with the
+   vocabulary where a choice has to be made.
+
+Most comments need none of this: one regex search decides, and such a text costs a `str.lower()`
+(`source=None`, the identity map).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = ["NormalisedText", "Normaliser"]
+
+
+@dataclass(frozen=True)
+class NormalisedText:
+    """A normalised text and the map from each of its characters back to the original text.
+
+    All indices are code-point indices (Python string indices); convert them with
+    `threadguard.text.utf16.Utf16Index` for the UTF-16 offsets that Perspective reports.
+    """
+
+    original: str
+    text: str
+    # source[i] is the index in `original` of the character that produced text[i]; the sequence never
+    # decreases. None means the identity map (the fast path: same length, character for character).
+    source: tuple[int, ...] | None
+
+    def to_original(self, begin: int, end: int) -> tuple[int, int]:
+        """Map normalised [begin, end) to the original [b, e) that produced it (end exclusive).
+
+        The result covers everything typed for those characters, including what normalisation removed
+        inside the span (zero-width characters, combining marks, the spaces of "s t u p i d", the extra
+        letters of "loooser") but not invisible characters or separators just before or after it.
+        """
+        n = len(self.text)
+        if not 0 <= begin <= end <= n:
+            raise IndexError(f"span ({begin}, {end}) outside 0..{n}")
+        source = self.source
+        if source is None:
+            return begin, end
+        if begin == end:  # an empty span is an insertion point
+            point = source[begin] if begin < n else len(self.original)
+            return point, point
+        last = source[end - 1]
+        stop = source[end] if end < n else len(self.original)
+        e = max(last + 1, stop)
+        # Characters in [last + 1, stop) produced nothing; keep those that belong to the last character
+        # (combining marks, collapsed repeats) and drop trailing separators and invisible characters.
+        while e > last + 1 and _is_detached(self.original[e - 1]):
+            e -= 1
+        return source[begin], e
+
+
+def _is_detached(ch: str) -> bool:
+    """A removed character that separates words rather than belonging to the one before it."""
+    return ch.isspace() or ch in ".-" or unicodedata.category(ch) in ("Cf", "Cc", "Cs")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Stage A tables: one character at a time
+# ---------------------------------------------------------------------------------------------------
+
+# Combining marks used as diacritics on Latin, Greek and Cyrillic letters, and by "Zalgo" text, plus
+# variation selectors. Script-specific marks (Devanagari vowel signs, Hebrew points, ...) are not listed:
+# removing them would destroy those scripts.
+_GENERIC_MARK_RANGES = (
+    (0x0300, 0x036F),  # Combining Diacritical Marks
+    (0x0488, 0x0489),  # Cyrillic combining enclosing marks (popular in Zalgo text)
+    (0x1AB0, 0x1AFF),  # Combining Diacritical Marks Extended
+    (0x1DC0, 0x1DFF),  # Combining Diacritical Marks Supplement
+    (0x20D0, 0x20FF),  # Combining Diacritical Marks for Symbols (incl. the keycap U+20E3)
+    (0xFE00, 0xFE0F),  # Variation Selectors (emoji presentation U+FE0F)
+    (0xFE20, 0xFE2F),  # Combining Half Marks
+    (0xE0100, 0xE01EF),  # Variation Selectors Supplement
+)
+
+# Typographic punctuation folded to its ASCII form so that "don’t" and "don't" are one token.
+_PUNCTUATION_FOLD = {
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
+}  # fmt: skip
+
+# Latin letters that Unicode does not decompose but that read as a plain letter: letters with a stroke,
+# small capitals and other look-alikes (keys are already lower-case, as `_fold_char` sees them).
+_LATIN_LOOKALIKES = str.maketrans({
+    "ø": "o", "đ": "d", "ł": "l", "ħ": "h", "ŧ": "t", "ƀ": "b", "ı": "i", "ȷ": "j", "ɡ": "g", "ƒ": "f",
+    "ɨ": "i", "ʉ": "u", "ɑ": "a",
+    "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ꜰ": "f", "ɢ": "g", "ʜ": "h", "ɪ": "i", "ᴊ": "j",
+    "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p", "ʀ": "r", "ꜱ": "s", "ᴛ": "t", "ᴜ": "u",
+    "ᴠ": "v", "ᴡ": "w", "ʏ": "y", "ᴢ": "z",
+})  # fmt: skip
+
+# Enclosed letters that NFKC leaves alone: negative circled (U+1F150) and negative squared (U+1F170) A-Z.
+_NEGATIVE_ENCLOSED_STARTS = (0x1F150, 0x1F170)
+
+# Cyrillic, Greek and Armenian letters that look like a Latin letter. Keys are case-sensitive because the
+# two cases look like different Latin letters (Greek "Η" is H, "η" is n). Applied by `_map_confusables`
+# only where it cannot destroy real Cyrillic or Greek text.
+_CONFUSABLES = {
+    # Cyrillic capitals
+    "А": "a", "В": "b", "Е": "e", "Ё": "e", "Є": "e", "Ѕ": "s", "І": "i", "Ї": "i", "Ј": "j", "К": "k",
+    "М": "m", "Н": "h", "О": "o", "Р": "p", "С": "c", "Т": "t", "У": "y", "Х": "x", "Ү": "y", "Һ": "h",
+    "Ԁ": "d", "Ԛ": "q", "Ԝ": "w", "Ӏ": "l", "Ь": "b",
+    # Cyrillic small letters
+    "а": "a", "в": "b", "г": "r", "е": "e", "ё": "e", "є": "e", "ѕ": "s", "і": "i", "ї": "i", "ј": "j",
+    "к": "k", "м": "m", "н": "h", "о": "o", "п": "n", "р": "p", "с": "c", "т": "t", "у": "y", "х": "x",
+    "ү": "y", "һ": "h", "ԁ": "d", "ԛ": "q", "ԝ": "w", "ӏ": "l", "ь": "b",
+    # Greek capitals
+    "Α": "a", "Β": "b", "Ε": "e", "Ζ": "z", "Η": "h", "Ι": "i", "Κ": "k", "Μ": "m", "Ν": "n", "Ο": "o",
+    "Ρ": "p", "Τ": "t", "Υ": "y", "Χ": "x", "Ϲ": "c", "Ϳ": "j",
+    # Greek small letters
+    "α": "a", "β": "b", "γ": "y", "ε": "e", "η": "n", "ι": "i", "κ": "k", "μ": "u", "ν": "v", "ο": "o",
+    "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "ϲ": "c", "ϳ": "j",
+    # Armenian
+    "օ": "o", "ո": "n", "ս": "u", "հ": "h", "ց": "g",
+}  # fmt: skip
+
+# Characters whose fold is exactly `ch.lower()`, one character for one (checked for every code point in
+# tests/text/test_normalise.py). Text made only of these and printable ASCII is folded by `str.lower()`
+# in C; every other character goes through `_fold_char`. The list only has to be correct, not complete.
+_PLAIN_RANGES = (
+    ("\u00a1", "\u00a7"), ("\u00a9", "\u00a9"), ("\u00ab", "\u00ac"), ("\u00ae", "\u00ae"),  # Latin-1
+    ("\u00b0", "\u00b1"), ("\u00b6", "\u00b7"), ("\u00bb", "\u00bb"), ("\u00bf", "\u00bf"),  # symbols
+    ("\u00d7", "\u00d7"), ("\u00f7", "\u00f7"),
+    ("\u0391", "\u03a1"), ("\u03a4", "\u03a9"), ("\u03b1", "\u03c1"), ("\u03c3", "\u03c9"),  # Greek letters
+    ("\u0400", "\u0487"), ("\u048a", "\u04ff"),  # Cyrillic
+    ("\u0531", "\u0556"), ("\u0561", "\u0586"),  # Armenian
+    ("\u0591", "\u05c7"), ("\u05d0", "\u05ea"),  # Hebrew
+    ("\u0620", "\u0669"),  # Arabic letters, vowel marks and digits
+    ("\u0900", "\u0957"), ("\u0960", "\u097f"),  # Devanagari
+    ("\u0e01", "\u0e32"), ("\u0e34", "\u0e3a"), ("\u0e3f", "\u0e5b"),  # Thai
+    ("\u1100", "\u11ff"),  # Hangul Jamo
+    ("\u2020", "\u2023"), ("\u2030", "\u2030"), ("\u20ac", "\u20ac"),  # daggers, bullets, per mille, euro
+    ("\u2190", "\u2199"), ("\u2500", "\u27bf"),  # arrows, box drawing, shapes, symbols, dingbats
+    ("\u3001", "\u3035"), ("\u3041", "\u3096"), ("\u30a1", "\u30fa"),  # CJK punctuation, kana
+    ("\u4e00", "\u9fff"), ("\uac00", "\ud7a3"),  # CJK ideographs, Hangul syllables
+    ("\U0001f300", "\U0001f64f"), ("\U0001f680", "\U0001f6d7"), ("\U0001f900", "\U0001f9ff"),  # emoji
+)  # fmt: skip
+
+# Everything that is neither printable ASCII, tab, newline nor in _PLAIN_RANGES.
+_SPECIAL_RE = re.compile("[^\t\n\x20-\x7e" + "".join(f"{a}-{b}" for a, b in _PLAIN_RANGES) + "]+")
+_ASCII_CONTROLS = str.maketrans({c: " " for c in [*range(0x09), *range(0x0B, 0x20), 0x7F]})
+
+_CONFUSABLE_SCRIPT = "\u0370-\u03ff\u0400-\u04ff\u0531-\u058f"
+_CONFUSABLE_SCRIPT_RE = re.compile(f"[{_CONFUSABLE_SCRIPT}]")
+
+
+def _is_generic_mark(ch: str) -> bool:
+    cp = ord(ch)
+    return any(lo <= cp <= hi for lo, hi in _GENERIC_MARK_RANGES)
+
+
+def _fold_char(ch: str) -> str:
+    """The normalised form of one character: "" (removed), one character, or several ("ﬁ" -> "fi")."""
+    cp = ord(ch)
+    if 0xD800 <= cp <= 0xDFFF:  # lone surrogate (surrogateescape, broken JSON): keep a placeholder
+        return "\ufffd"
+    if ch in "\t\n":
+        return ch
+    category = unicodedata.category(ch)
+    if category == "Cc":
+        return " "
+    if category == "Cf":  # zero-width space/joiner, soft hyphen, BOM, bidi controls, tag characters
+        return ""
+    if category in ("Zl", "Zp"):
+        return "\n"
+    if category == "Zs":
+        return " "
+    if ch in _PUNCTUATION_FOLD:
+        return _PUNCTUATION_FOLD[ch]
+    if _is_generic_mark(ch):
+        return ""
+    for start in _NEGATIVE_ENCLOSED_STARTS:
+        if start <= cp < start + 26:
+            return chr(ord("a") + cp - start)
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", ch).casefold())
+    decomposed = unicodedata.normalize("NFD", folded)
+    # Strip diacritics, except from Cyrillic letters: "й" and "ё" are letters of their own there.
+    if any(_is_generic_mark(c) for c in decomposed) and not unicodedata.name(decomposed[0], "").startswith(
+        "CYRILLIC"
+    ):
+        folded = unicodedata.normalize("NFC", "".join(c for c in decomposed if not _is_generic_mark(c)))
+    return folded.translate(_LATIN_LOOKALIKES)
+
+
+# Words of the folded text made only of ASCII and (folded) look-alike letters, with at least one of those.
+_LOOKALIKES = "".join(sorted({_fold_char(ch) for ch in _CONFUSABLES}))
+_LOOKALIKE_WORD_RE = re.compile(
+    rf"(?<!\w)[0-9a-z_{_LOOKALIKES}]*[{_LOOKALIKES}][0-9a-z_{_LOOKALIKES}]*(?!\w)"
+)
+
+
+def _confusable_for(ch: str) -> str | None:
+    """The Latin letter that original character `ch` imitates, if it is a Cyrillic/Greek look-alike."""
+    nfkc = unicodedata.normalize("NFKC", ch)  # mathematical Greek letters imitate too
+    return _CONFUSABLES.get(ch) or _CONFUSABLES.get(nfkc) or _CONFUSABLES.get(_fold_char(ch))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Stage B patterns: tokens on the folded (lower-case) text
+# ---------------------------------------------------------------------------------------------------
+
+_L = r"[^\W\d_]"  # a letter of any script
+# Leet characters and the letters they stand for; the first letter is the default ("1" is "i" or "l").
+_LEET = {
+    "0": "o", "1": "il", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
+    "@": "a", "$": "s", "!": "i", "|": "li", "€": "e",
+}  # fmt: skip
+_LEET_CLASS = "013-9@$!|€"
+_EDGE_LEET_CLASS = "013-9$|€"  # "@" at the start of a token is a mention, "!" at the end is punctuation
+_MASKS = "*#_%?"
+
+# Each alternative is one reason why a text may need stage B. Without a vocabulary, masks and leet at
+# the edge of a token can never be resolved, so they do not trigger it.
+_TRIGGERS_ALWAYS = (
+    rf"[a-z][{_LEET_CLASS}]+[a-z]",  # leet between letters: sh1t, n00b, 1d10t
+    rf"(?P<rl>{_L})(?P=rl){{2}}",  # a letter three times: loooser, sooo
+    r"(?P<rp>[!?])(?P=rp){2}",  # !!!!!
+)
+# Not part of a chunk's triggers: spaced letters are their own region, control characters are folded.
+_TRIGGERS_TEXT_ONLY = (
+    rf"(?<!\w){_L}[ .\-]{_L}[ .\-]{_L}(?!\w)",  # s t u p i d, f.u.c.k, i-d-i-o-t
+    r"[\x00-\x08\x0b-\x1f\x7f]",  # ASCII control characters (only on the ASCII fast path)
+)
+_TRIGGERS_WITH_VOCABULARY = (
+    rf"{_L}[{_LEET_CLASS}{_MASKS}]+{_L}",  # masks between letters: f**k, b*stard, f#ck
+    rf"{_L}[*#%]|\*{_L}|{_L}_+(?!\w)",  # masks at the edge: f***, *ss, f__
+    rf"(?<![\w@$|€])[{_EDGE_LEET_CLASS}]+(?!(?:st|nd|rd|th|am|pm|[a-z])\b)[a-z]",  # leading leet: 5hit
+    rf"(?<![\w@$|€])[a-z]{{1,4}}[{_EDGE_LEET_CLASS}]+(?![\w@$|€])",  # trailing leet: a55
+    rf"(?<![\w.\-]){_L}[.\-]{_L}{{2}}|{_L}{{2}}[.\-]{_L}(?![\w.\-])",  # '.'/'-' next to one letter: sh.t
+)
+_SPACED = rf"(?<!\w){_L}(?:[ .\-]{_L}){{2,}}(?!\w)"
+
+
+def _compile_patterns(chunk_triggers: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(trigger, region): `trigger` finds any reason for stage B, `region` finds what stage B rewrites."""
+    trigger = "|".join(chunk_triggers + _TRIGGERS_TEXT_ONLY)
+    # A region is either a run of spaced-out letters, or a whitespace-delimited chunk with a trigger.
+    chunk = "|".join(chunk_triggers)
+    region = rf"(?P<spaced>{_SPACED})|(?<!\S)(?P<chunk>\S*?(?:{chunk})\S*)"
+    return re.compile(trigger), re.compile(region)
+
+
+_PATTERNS_PLAIN = _compile_patterns(_TRIGGERS_ALWAYS)
+_PATTERNS_VOCABULARY = _compile_patterns(_TRIGGERS_ALWAYS + _TRIGGERS_WITH_VOCABULARY)
+
+# A token: word characters, leet and mask characters, with single '!?.-\'' allowed between them.
+_TOKEN_RE = re.compile(r"[\w@$|€*#%]+(?:[!?.\-'][\w@$|€*#%]+)*")
+_PUNCTUATION_RUN_RE = re.compile(r"([!?])\1{2,}")
+# Chunks that hold an address rather than words: URLs, e-mail addresses, @mentions and #hashtags.
+_ADDRESS_RE = re.compile(r"(?:https?|ftp)://|www\.|[\w.+-]@[\w-]+\.\w|(?<![\w@$])[@#][a-z0-9_]")
+_DOTTED_RE = re.compile(rf"{_L}(?:[.\-]{_L}){{2,}}")
+_CODE_LIKE_RE = re.compile(r"[a-z]\d+[a-z]\d+")  # h1n1, h5n1: names, not leetspeak
+_ROMAN_RE = re.compile(r"(?=[mdclxvi])m*(?:c[md]|d?c{0,3})(?:x[cl]|l?x{0,3})(?:i[xv]|v?i{0,3})")
+_MAX_TOKEN_LEN = 24  # longer "words" are ids, hashes or base64, not evasions
+
+# Kinds of token characters and of the pieces a token is cut into for vocabulary matching.
+_LETTER, _LEET_CHAR, _MASK, _OTHER = range(4)
+_LITERAL, _CHOICE, _REPEAT, _MASK_RUN = range(4)
+
+# A region rewritten by stage B: folded [start, end) becomes `text`; sources are folded indices.
+_Region = tuple[int, int, str, list[int]]
+
+
+class Normaliser:
+    """Undo the usual evasions of word filters; `vocabulary` resolves the ambiguous cases.
+
+    The vocabulary is a set of lower-case words (slurs, profanities, insults from the model's lexicon).
+    It decides what a mask stands for ("b*stard"), which letter a "1" is, how far to collapse repeated
+    letters ("loooser" -> "loser"), and whether leet at the edge of a token is meant ("a55"). Without a
+    vocabulary only unambiguous evasions are undone.
+
+    An instance keeps a cache of folded characters (it only grows with distinct characters seen) and is
+    safe to share between threads.
+    """
+
+    def __init__(self, vocabulary: Iterable[str] = ()) -> None:
+        self._fold_cache: dict[str, str] = {}
+        self._confusable_cache: dict[str, str | None] = {}
+        words = {self._fold(w.strip())[0] for w in vocabulary}
+        self._vocabulary = frozenset(w for w in words if w and "\n" not in w)
+        self._trigger, self._region = _PATTERNS_VOCABULARY if self._vocabulary else _PATTERNS_PLAIN
+        # Vocabulary words one per line, by first character, for anchored multi-line regex matching.
+        by_first: dict[str, list[str]] = {}
+        for word in sorted(self._vocabulary):
+            by_first.setdefault(word[0], []).append(word)
+        self._blobs = {first: "\n".join(ws) for first, ws in by_first.items()}
+        self._all_words = "\n".join(sorted(self._vocabulary))
+
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        """The vocabulary, folded like normalised text."""
+        return self._vocabulary
+
+    def __call__(self, text: str) -> NormalisedText:
+        """Normalise `text`; never raises for any `str` (lone surrogates and control characters included)."""
+        if text.isascii():
+            folded = text.lower()
+            if self._trigger.search(folded) is None:  # the fast path: most comments end here
+                return NormalisedText(text, folded, None)
+            folded = folded.translate(_ASCII_CONTROLS)
+            source: list[int] | None = None
+        else:
+            folded, source = self._fold(text)
+            if _CONFUSABLE_SCRIPT_RE.search(folded):
+                folded = self._map_confusables(text, folded, source)
+            if self._trigger.search(folded) is None:
+                return NormalisedText(text, folded, None if source is None else tuple(source))
+        return self._rewrite(text, folded, source)
+
+    # -- stage A ------------------------------------------------------------------------------------
+
+    def _fold(self, text: str) -> tuple[str, list[int] | None]:
+        """Fold every character; the map stays None while every character folds to exactly one."""
+        if text.isascii():
+            return text.lower().translate(_ASCII_CONTROLS), None
+        parts: list[str] = []
+        source: list[int] | None = None
+        cache = self._fold_cache
+        prev = 0
+        for m in _SPECIAL_RE.finditer(text):
+            start, end = m.span()
+            if start > prev:  # plain characters: lower() is exact and one-for-one
+                parts.append(text[prev:start].lower())
+                if source is not None:
+                    source.extend(range(prev, start))
+            for i in range(start, end):
+                ch = text[i]
+                folded = cache.get(ch)
+                if folded is None:
+                    folded = cache[ch] = _fold_char(ch)
+                if source is None and len(folded) != 1:
+                    source = list(range(i))  # everything before i was one-for-one
+                parts.append(folded)
+                if source is not None:
+                    source.extend([i] * len(folded))
+            prev = end
+        if prev < len(text):
+            parts.append(text[prev:].lower())
+            if source is not None:
+                source.extend(range(prev, len(text)))
+        return "".join(parts), source
+
+    def _confusable(self, ch: str) -> str | None:
+        if ch not in self._confusable_cache:
+            self._confusable_cache[ch] = _confusable_for(ch)
+        return self._confusable_cache[ch]
+
+    def _map_confusables(self, original: str, folded: str, source: list[int] | None) -> str:
+        """Map look-alike letters to Latin where that cannot destroy real Cyrillic or Greek text.
+
+        Only words whose every non-ASCII letter has a Latin look-alike are candidates ("привет" never is).
+        A candidate is mapped if it mixes scripts ("іdіot"), if the text is mainly Latin, or if the Latin
+        spelling is a vocabulary word. The map is one-for-one, so offsets do not change.
+        """
+        ascii_chars = len(folded.encode("ascii", "ignore"))
+        mainly_latin = ascii_chars - folded.count(" ") - folded.count("\n") > len(folded) - ascii_chars
+        chars: list[str] | None = None
+        for m in _LOOKALIKE_WORD_RE.finditer(folded):
+            word = list(m.group())
+            mixed = False
+            for k, ch in enumerate(word):
+                if ch.isascii():
+                    mixed = mixed or ch.isalpha()
+                    continue
+                i = m.start() + k
+                letter = self._confusable(original[i if source is None else source[i]])
+                if letter is None:
+                    break
+                word[k] = letter
+            else:
+                if mixed or mainly_latin or "".join(word) in self._vocabulary:
+                    if chars is None:
+                        chars = list(folded)
+                    chars[m.start() : m.end()] = word
+        return folded if chars is None else "".join(chars)
+
+    # -- stage B ------------------------------------------------------------------------------------
+
+    def _rewrite(self, original: str, folded: str, source: list[int] | None) -> NormalisedText:
+        """Apply the token rewrites and compose their map with stage A's map."""
+        regions: list[_Region] = []
+        for m in self._region.finditer(folded):
+            if m.group("spaced") is not None:
+                regions.append(self._join_spaced(folded, m.start(), m.end()))
+            else:
+                regions.extend(self._rewrite_chunk(folded, m.start(), m.end()))
+        if not regions:
+            return NormalisedText(original, folded, None if source is None else tuple(source))
+        parts: list[str] = []
+        mapped: list[int] = []
+        prev = 0
+        for start, end, text, text_source in regions:
+            parts.append(folded[prev:start])
+            parts.append(text)
+            if source is None:
+                mapped.extend(range(prev, start))
+                mapped.extend(text_source)
+            else:
+                mapped.extend(source[prev:start])
+                mapped.extend(source[j] for j in text_source)
+            prev = end
+        parts.append(folded[prev:])
+        mapped.extend(range(prev, len(folded)) if source is None else source[prev:])
+        return NormalisedText(original, "".join(parts), tuple(mapped))
+
+    def _join_spaced(self, folded: str, start: int, end: int) -> _Region:
+        """ "s t u p i d" -> "stupid"; "a b i t c h" keeps the article when only the rest is a word."""
+        letters = folded[start:end:2]
+        vocabulary = self._vocabulary
+        if (
+            vocabulary
+            and letters not in vocabulary
+            and len(letters) >= 4
+            and letters[0] in "ai"
+            and letters[1:] in vocabulary
+        ):
+            start += 2
+            letters = letters[1:]
+        return start, end, letters, list(range(start, end, 2))
+
+    def _rewrite_chunk(self, folded: str, start: int, end: int) -> list[_Region]:
+        """Rewrite the tokens of one whitespace-delimited chunk and collapse "!!!!!" to "!"."""
+        chunk = folded[start:end]
+        if _ADDRESS_RE.search(chunk):
+            return []
+        regions: list[_Region] = []
+        for m in _TOKEN_RE.finditer(chunk):
+            rewritten = self._rewrite_token(m.group())
+            if rewritten is not None:
+                text, offsets = rewritten
+                at = start + m.start()
+                regions.append((at, start + m.end(), text, [at + j for j in offsets]))
+        for m in _PUNCTUATION_RUN_RE.finditer(chunk):
+            regions.append((start + m.start(), start + m.end(), m.group(1), [start + m.start()]))
+        regions.sort(key=lambda region: region[0])
+        return regions
+
+    def _rewrite_token(self, token: str) -> tuple[str, list[int]] | None:
+        """The rewritten token and, per output character, its offset in the token; None if unchanged."""
+        n = len(token)
+        if n < 2 or n > _MAX_TOKEN_LEN:
+            return None
+        if _DOTTED_RE.fullmatch(token):  # f.u.c.k inside punctuation: "(f.u.c.k)"
+            return token[::2], list(range(0, n, 2))
+        kinds = _classify(token)
+        if kinds is None:
+            return None
+        default = _default_rewrite(token, kinds)
+        if self._vocabulary and (default[0] != token or any(k != _LETTER for k in kinds)):
+            resolved = self._resolve(token, kinds)
+            if resolved is not None:
+                return resolved
+        return None if default[0] == token else default
+
+    def _resolve(self, token: str, kinds: list[int]) -> tuple[str, list[int]] | None:
+        """Find the one vocabulary word the token spells, with its per-character offsets.
+
+        Masks first stand for exactly as many letters; only if no word fits that way may a run of masks
+        stand for 1-3 letters. Of several fitting words the shortest wins ("loooser" is "loser" rather
+        than "looser"); a tie between equally long words leaves the token alone.
+        """
+        pieces = _pieces(token, kinds)
+        if len(pieces) > 60:
+            return None
+        first_kind, _, _, first_letters = pieces[0]
+        if first_kind == _MASK_RUN:
+            blob = self._all_words
+        else:
+            blob = "\n".join(self._blobs[c] for c in first_letters if c in self._blobs)
+        if not blob:
+            return None
+        for loose in (False, True) if any(piece[0] == _MASK_RUN for piece in pieces) else (False,):
+            pattern = _pieces_pattern(pieces, loose)
+            matches = sorted({m.group() for m in pattern.finditer(blob)}, key=lambda w: (len(w), w))
+            if not matches:
+                continue
+            if len(matches) > 1 and len(matches[0]) == len(matches[1]):
+                return None  # ambiguous: "f*ck" could be two different words
+            word = matches[0]
+            m = pattern.match(word)
+            assert m is not None
+            offsets: list[int] = []
+            for g, (kind, start, end, _) in enumerate(pieces, 1):
+                produced = len(m.group(g))
+                if kind == _MASK_RUN:  # spread the letters over the mask characters
+                    offsets.extend(start + j * (end - start) // produced for j in range(produced))
+                else:
+                    offsets.extend(range(start, start + produced))
+            return word, offsets
+        return None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Token helpers (pure functions of the token)
+# ---------------------------------------------------------------------------------------------------
+
+
+def _classify(token: str) -> list[int] | None:
+    """The kind of each character of `token`, or None when there are no letters."""
+    letters = [i for i, ch in enumerate(token) if ch.isalpha()]
+    if not letters:
+        return None
+    first, last = letters[0], letters[-1]
+    n = len(token)
+    kinds = []
+    for i, ch in enumerate(token):
+        if ch.isalpha():
+            kind = _LETTER
+        elif ch in _LEET and (ch != "!" or first < i < last):
+            kind = _LEET_CHAR
+        elif ch in _MASKS or (ch in ".-" and first < i < last and _next_to_single_letter(token, i, n)):
+            kind = _MASK
+        else:
+            kind = _OTHER
+        kinds.append(kind)
+    # "*word*" and "**word**" are emphasis, not masks.
+    if kinds[0] == _MASK and kinds[-1] == _MASK and token[0] in "*_":
+        for step in (1, -1):
+            i = 0 if step == 1 else n - 1
+            while 0 <= i < n and kinds[i] == _MASK:
+                kinds[i] = _OTHER
+                i += step
+    return kinds
+
+
+def _next_to_single_letter(token: str, i: int, n: int) -> bool:
+    left = token[i - 1].isalpha() and (i < 2 or not token[i - 2].isalpha())
+    right = token[i + 1].isalpha() and (i + 2 >= n or not token[i + 2].isalpha())
+    return left or right
+
+
+def _default_rewrite(token: str, kinds: list[int]) -> tuple[str, list[int]]:
+    """Decode unambiguous leetspeak and collapse letters repeated three times or more to two.
+
+    Leet is decoded only in tokens that have it between two ASCII letters ("sh1t", "n00b", "1d10t"), then
+    at the edges too; never in tokens with other digits ("b2b"), names like "h1n1", or non-Latin words.
+    """
+    ascii_letters = [i for i, ch in enumerate(token) if "a" <= ch <= "z"]
+    chars = list(token)
+    if ascii_letters and all(k != _LETTER or "a" <= token[i] <= "z" for i, k in enumerate(kinds)):
+        first, last = ascii_letters[0], ascii_letters[-1]
+        leet = [i for i, k in enumerate(kinds) if k == _LEET_CHAR]
+        plain_digit = any(ch.isdigit() and ch not in _LEET for ch in token)
+        if any(first < i < last for i in leet) and not plain_digit and not _CODE_LIKE_RE.fullmatch(token):
+            for i in leet:
+                chars[i] = _LEET[token[i]][0]
+    keep_repeats = _ROMAN_RE.fullmatch(token) is not None
+    text: list[str] = []
+    offsets: list[int] = []
+    i, n = 0, len(chars)
+    while i < n:
+        ch = chars[i]
+        j = i + 1
+        if ch.isalpha():
+            while j < n and chars[j] == ch:
+                j += 1
+        count = j - i if j - i < 3 or keep_repeats else 2
+        text.extend(ch * count)
+        offsets.extend(range(i, i + count))
+        i = j
+    return "".join(text), offsets
+
+
+def _pieces(token: str, kinds: list[int]) -> list[tuple[int, int, int, str]]:
+    """Cut a token into (kind, start, end, letters) pieces for vocabulary matching: a literal character,
+    a leet character (letters: what it may stand for), a run of one letter three or more times (it may
+    stand for one or two) or a run of masks. Here every leet character counts, at the edges too."""
+    pieces: list[tuple[int, int, int, str]] = []
+    i, n = 0, len(token)
+    while i < n:
+        kind = kinds[i]
+        j = i + 1
+        if kind == _MASK:
+            while j < n and kinds[j] == _MASK:
+                j += 1
+            pieces.append((_MASK_RUN, i, j, ""))
+        elif kind in (_LETTER, _LEET_CHAR):
+            letters = _letters_of(token[i], kind)
+            while j < n and kinds[j] in (_LETTER, _LEET_CHAR) and _letters_of(token[j], kinds[j]) == letters:
+                j += 1
+            if j - i >= 3 and len(letters) == 1:
+                pieces.append((_REPEAT, i, j, letters))
+            else:
+                j = i + 1
+                pieces.append((_CHOICE if kind == _LEET_CHAR else _LITERAL, i, j, letters))
+        else:
+            pieces.append((_LITERAL, i, j, token[i]))
+        i = j
+    return pieces
+
+
+def _letters_of(ch: str, kind: int) -> str:
+    return _LEET[ch] if kind == _LEET_CHAR else ch
+
+
+def _pieces_pattern(pieces: list[tuple[int, int, int, str]], loose: bool) -> re.Pattern[str]:
+    """An anchored multi-line regex with one group per piece. A run of k masks stands for exactly k
+    letters, or when `loose` for 1 to max(k, 3) letters."""
+    parts = []
+    for kind, start, end, letters in pieces:
+        if kind == _LITERAL:
+            parts.append(re.escape(letters))
+        elif kind == _CHOICE:
+            parts.append(f"[{re.escape(letters)}]")
+        elif kind == _REPEAT:
+            parts.append(re.escape(letters) + "{1,2}")
+        else:
+            k = end - start
+            parts.append(f"{_L}{{1,{max(k, 3)}}}" if loose else f"{_L}{{{k}}}")
+    return re.compile("^" + "".join(f"({p})" for p in parts) + "$", re.MULTILINE)

@@ -1,0 +1,78 @@
+"""The `score --jsonl` line format is a public contract: order, ids, errors, and the stream goes on."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from threadguard.attributes import ATTRIBUTES
+from threadguard.cli import score_stream
+from threadguard.scorer import Scorer
+
+
+@pytest.fixture(scope="module")
+def scorer() -> Scorer:
+    return Scorer.load()
+
+
+def run(scorer: Scorer, raw: bytes, batch_size: int = 2) -> list[dict]:
+    out = io.StringIO()
+    score_stream(scorer, io.BytesIO(raw), out, batch_size=batch_size)
+    return [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+def test_lines_keep_order_and_ids_across_batches(scorer: Scorer) -> None:
+    items = [{"id": i, "text": f"comment number {i} about the budget"} for i in range(7)]
+    raw = "".join(json.dumps(item) + "\n" for item in items).encode()
+    lines = run(scorer, raw, batch_size=3)
+    assert [line["id"] for line in lines] == list(range(7))
+    line = lines[0]
+    assert set(line) >= {"id", "attributes", "targets", "spans", "flagged", "language", "model"}
+    assert list(line["attributes"]) == list(ATTRIBUTES)
+    assert line["model"] == scorer.version
+
+
+def test_bad_lines_become_error_lines_and_the_stream_goes_on(scorer: Scorer) -> None:
+    raw = b"".join(
+        [
+            b'{"id": "a", "text": "fine comment"}\n',
+            b"this is not json\n",
+            b'{"id": "b"}\n',
+            b'{"id": "c", "text": "   "}\n',
+            b'["not", "an", "object"]\n',
+            b'{"id": "d", "text": "bad byte \xff here"}\n',
+            b"\n",
+            b'{"id": 12345678901234567890, "text": "big id"}\n',
+        ]
+    )
+    lines = run(scorer, raw)
+    assert len(lines) == 7  # the blank line is skipped, every other line answered
+    assert [line.get("id") for line in lines] == ["a", None, "b", "c", None, "d", 12345678901234567890]
+    assert "error" not in lines[0]
+    assert lines[1]["error"].startswith("INVALID_JSON")
+    assert lines[2]["error"].startswith("MISSING_TEXT")
+    assert lines[3]["error"].startswith("COMMENT_EMPTY")
+    assert lines[4]["error"].startswith("INVALID_LINE")
+    assert "error" not in lines[5] and any("INVALID_UTF8" in w for w in lines[5]["warnings"])
+
+
+def test_command_line_round_trip() -> None:
+    raw = b'{"id": 1, "text": "You are a complete idiot."}\n{"id": 2, "text": ""}\n'
+    done = subprocess.run(
+        [sys.executable, "-m", "threadguard", "score", "--jsonl"], input=raw, capture_output=True, check=True
+    )
+    lines = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert [line["id"] for line in lines] == [1, 2]
+    assert lines[0]["attributes"]["INSULT"] > 0.5 and "error" in lines[1]
+
+
+def test_table_output_for_one_comment() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "threadguard", "score", "You are a complete idiot."],
+        capture_output=True, check=True, text=True,
+    )  # fmt: skip
+    assert "INSULT" in done.stdout and "idiot" in done.stdout

@@ -1,0 +1,88 @@
+"""Behaviour of the shipped model on hand-written cases, spans in UTF-16, and bad inputs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from threadguard.attributes import ATTRIBUTES, TARGET_GROUPS
+from threadguard.scorer import Scorer
+from threadguard.text.utf16 import utf16_length
+
+FIXTURES = json.loads((Path(__file__).parent / "fixtures" / "behaviour.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def scorer() -> Scorer:
+    return Scorer.load()
+
+
+@pytest.mark.parametrize("case", FIXTURES["cases"], ids=lambda c: c["text"][:40])
+def test_behaviour(scorer: Scorer, case: dict) -> None:
+    result = scorer.score([case["text"]])[0]
+    for name in case.get("high", []):
+        assert result.attributes[name] >= 0.5, f"{name} too low: {result.attributes}"
+    for name in case.get("low", []):
+        assert result.attributes[name] < 0.5, f"{name} too high: {result.attributes}"
+    if "target" in case:
+        assert max(result.targets, key=result.targets.get) == case["target"], result.targets
+
+
+@pytest.mark.parametrize("case", FIXTURES["spans"], ids=lambda c: c["text"][:40])
+def test_spans_cover_the_offending_words_in_utf16(scorer: Scorer, case: dict) -> None:
+    text = case["text"]
+    start = text.index(case["covers"])
+    begin = utf16_length(text[:start])
+    end = begin + utf16_length(case["covers"])
+    spans = scorer.score([text])[0].spans[case["attribute"]]
+    assert any(s.begin <= begin and end <= s.end for s in spans), (spans, begin, end)
+    for s in spans:
+        assert 0 <= s.begin < s.end <= utf16_length(text)
+        assert 0.0 <= s.score <= 1.0
+
+
+def test_predict_proba_matches_score(scorer: Scorer) -> None:
+    texts = ["You are a complete idiot.", "Lovely weather for the match."]
+    probs = scorer.predict_proba(texts)
+    results = scorer.score(texts)
+    assert probs.shape == (2, len(ATTRIBUTES))
+    for row, result in zip(probs, results, strict=True):
+        assert [round(float(p), 5) for p in row] == [round(result.attributes[a], 5) for a in ATTRIBUTES]
+    assert scorer.predict_targets(texts).shape == (2, len(TARGET_GROUPS))
+
+
+def test_scores_are_deterministic(scorer: Scorer) -> None:
+    text = "Gallows for every traitor in that parliament."
+    assert scorer.score([text])[0] == Scorer.load().score([text])[0]
+
+
+def test_language_is_reported(scorer: Scorer) -> None:
+    german, english = scorer.score(
+        ["Ich finde diesen Artikel sehr gut geschrieben und ausgewogen.", "I found this article balanced."]
+    )
+    assert german.language == "de"
+    assert any("LANGUAGE_NOT_SUPPORTED" in w for w in german.warnings)
+    assert english.language == "en" and not english.warnings
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   \n\t ", "\ud800 lone surrogate \udfff", "bell\x07 and nul\x00 chars", "😀🔥💯", "x" * 1_000_000],
+    ids=["empty", "whitespace", "lone-surrogates", "control-chars", "emoji-only", "1MB"],
+)
+def test_bad_input_gives_a_result_not_a_crash(scorer: Scorer, text: str) -> None:
+    result = scorer.score([text])[0]
+    assert set(result.attributes) == set(ATTRIBUTES)
+    assert all(0.0 <= p <= 1.0 for p in result.attributes.values())
+    if not text.strip():
+        assert any("COMMENT_EMPTY" in w for w in result.warnings)
+    json.dumps(result.to_line("x"))
+
+
+def test_non_strings_are_a_clear_error(scorer: Scorer) -> None:
+    with pytest.raises(TypeError, match="not str"):
+        scorer.score([None])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="bare string"):
+        scorer.score("a bare string")
