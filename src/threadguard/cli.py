@@ -15,18 +15,24 @@ from rich.table import Table
 
 from threadguard.attributes import ATTRIBUTES, TARGET_GROUPS
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Score comment threads like Perspective, offline.")
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="Score comment threads like Perspective, offline."
+)
 console = Console()
 errors = Console(stderr=True)
 
 ModelOption = Annotated[Path | None, typer.Option("--model", help="model artifact folder (default: shipped)")]
-DataOption = Annotated[Path | None, typer.Option("--data", help="folder with the labelled datasets (../shared/data)")]
+DataOption = Annotated[
+    Path | None, typer.Option("--data", help="folder with the labelled datasets (../shared/data)")
+]
 
 
 @app.command()
 def score(
     text: Annotated[str | None, typer.Argument(help="the comment to score")] = None,
-    jsonl: Annotated[bool, typer.Option("--jsonl", help='read {"id", "text"} lines on stdin, write one line each')] = False,
+    jsonl: Annotated[
+        bool, typer.Option("--jsonl", help='read {"id", "text"} lines on stdin, write one line each')
+    ] = False,
     model: ModelOption = None,
     batch_size: Annotated[int, typer.Option(help="lines scored together in --jsonl mode")] = 512,
 ) -> None:
@@ -109,8 +115,8 @@ def _print_result(text: str, result: Any) -> None:
     from threadguard.text.utf16 import Utf16Index
 
     index = Utf16Index(text)
-    table = Table(title=f"threadguard {result.model}  ·  language {result.language}  ·  "
-                  + ("[bold red]flagged[/bold red]" if result.flagged else "[green]not flagged[/green]"))  # fmt: skip
+    flag = "[bold red]flagged[/bold red]" if result.flagged else "[green]not flagged[/green]"
+    table = Table(title=f"threadguard {result.model}  ·  language {result.language}  ·  {flag}")
     table.add_column("attribute")
     table.add_column("probability", justify="right")
     table.add_column("", min_width=20)
@@ -119,7 +125,8 @@ def _print_result(text: str, result: Any) -> None:
         p = result.attributes[name]
         spans = result.spans.get(name, [])
         quoted = ", ".join(
-            f"“{escape(text[index.to_index(s.begin) : index.to_index(s.end)])}” ({s.score:.2f})" for s in spans
+            f"“{escape(text[index.to_index(s.begin) : index.to_index(s.end)])}” ({s.score:.2f})"
+            for s in spans
         )
         colour = "red" if p >= 0.5 else "yellow" if p >= 0.3 else "green"
         table.add_row(name, f"{p:.3f}", f"[{colour}]{'█' * round(p * 20)}[/{colour}]", quoted)

@@ -74,11 +74,14 @@ class Scorer:
         """Full results: probabilities, target groups, spans in UTF-16 offsets, flag and language."""
         _check_texts(texts)
         analyses = [self.featuriser.analyse(t) for t in texts]
-        probabilities = self.model.predict_proba(self.featuriser.transform_analyses(analyses))
+        rows = self.featuriser.transform_analyses(analyses)
+        probabilities = self.model.predict_proba(rows)
         languages = self.languages.identify(texts)
         results: list[CommentScore] = []
         n_attr = len(ATTRIBUTES)
-        for text, analysis, probs, language in zip(texts, analyses, probabilities, languages, strict=True):
+        for i, (text, analysis, probs, language) in enumerate(
+            zip(texts, analyses, probabilities, languages, strict=True)
+        ):
             attributes = {name: float(p) for name, p in zip(ATTRIBUTES, probs[:n_attr], strict=True)}
             targets = {name: float(p) for name, p in zip(TARGET_GROUPS, probs[n_attr:], strict=True)}
             warnings: list[str] = []
@@ -94,7 +97,7 @@ class Scorer:
                 CommentScore(
                     attributes=attributes,
                     targets=targets,
-                    spans=self.explainer.spans(text, analysis, attributes),
+                    spans=self.explainer.spans(text, analysis, attributes, rows[i]),
                     flagged=any(attributes[a] >= t for a, t in self.flag_thresholds.items()),
                     language=language,
                     model=self.version,

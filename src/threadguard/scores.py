@@ -28,7 +28,7 @@ class CommentScore:
     warnings: list[str] = field(default_factory=list)
 
     def to_line(self, comment_id: Any = None) -> dict[str, Any]:
-        """The engine's JSON line: `{"id", "attributes", "targets", "spans", "flagged", "language", "model"}`."""
+        """The engine's JSON line, a public contract that the API and users build on."""
         line: dict[str, Any] = {
             "id": comment_id,
             "attributes": {name: round(p, 6) for name, p in self.attributes.items()},

@@ -12,7 +12,9 @@ from threadguard.scorer import Scorer
 
 
 @pytest.fixture(scope="module")
-def small_models(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> tuple[Path, Path]:
+def small_models(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> tuple[Path, Path]:
     shared = request.getfixturevalue("shared_data")
     out = tmp_path_factory.mktemp("models")
     train(data_dir=shared, out_dir=out / "a", seed=7, limit=3000, progress=lambda _: None)
@@ -25,7 +27,9 @@ def test_same_seed_gives_the_same_model_version(small_models: tuple[Path, Path])
     assert Scorer.load(a).version == Scorer.load(b).version
 
 
-def test_small_model_beats_chance_on_held_out_rows(small_models: tuple[Path, Path], shared_data: Path) -> None:
+def test_small_model_beats_chance_on_held_out_rows(
+    small_models: tuple[Path, Path], shared_data: Path
+) -> None:
     frame = training_frame(shared_data, seed=7)
     trained_on = frame.sample(n=3000, random_state=7).index  # the rows train(limit=3000, seed=7) drew
     held_out = frame.drop(trained_on).sample(n=4000, random_state=99)

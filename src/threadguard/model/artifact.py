@@ -42,7 +42,11 @@ class Artifact:
 
     def content_hash(self) -> str:
         digest = hashlib.sha256()
-        for array in (self.coef.astype(np.float16), self.intercept.astype(np.float32), self.idf.astype(np.float16)):
+        for array in (
+            self.coef.astype(np.float16),
+            self.intercept.astype(np.float32),
+            self.idf.astype(np.float16),
+        ):
             digest.update(np.ascontiguousarray(array).tobytes())
         digest.update(json.dumps(self.config, sort_keys=True).encode())
         for path in sorted(self.lexicon_dir.iterdir()):

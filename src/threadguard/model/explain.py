@@ -7,6 +7,7 @@ what drives the decision, in the same units as the attribute.
 from __future__ import annotations
 
 import numpy as np
+from scipy import sparse
 
 from threadguard.attributes import ATTRIBUTES
 from threadguard.model.features import Analysis, Featuriser
@@ -36,11 +37,17 @@ class SpanExplainer:
         contributions = self.featuriser.token_contributions(analysis, self.model.coef_)[:, j]
         return _runs(contributions, self.token_threshold)
 
-    def spans(self, text: str, analysis: Analysis, attributes: dict[str, float]) -> dict[str, list[Span]]:
+    def spans(
+        self,
+        text: str,
+        analysis: Analysis,
+        attributes: dict[str, float],
+        row: sparse.csr_matrix | None = None,
+    ) -> dict[str, list[Span]]:
         wanted = [name for name in ATTRIBUTES if attributes[name] >= self.min_probability]
         if not wanted or not analysis.tokens:
             return {}
-        contributions = self.featuriser.token_contributions(analysis, self.model.coef_)
+        contributions = self.featuriser.token_contributions(analysis, self.model.coef_, row)
         utf16 = Utf16Index(text)
         token_spans = analysis.token_spans
         result: dict[str, list[Span]] = {}

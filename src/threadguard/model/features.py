@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain, pairwise
 
 import numpy as np
 import xxhash
@@ -135,7 +136,7 @@ class Featuriser:
         token_columns = [self._token_columns(token) for token in tokens]
         mask = self.n_word - 1
         words = [cols[0] for cols in token_columns]
-        bigrams = [((a * _BIGRAM_MULTIPLIER) ^ (b + 0x7F4A7C15)) & mask for a, b in zip(words, words[1:])]
+        bigrams = [((a * _BIGRAM_MULTIPLIER) ^ (b + 0x7F4A7C15)) & mask for a, b in pairwise(words)]
         hits = self.lexicon.match(tokens)
         dense = self._dense_entries(text, normalised.text, tokens, hits)
         return Analysis(normalised, tokens, hits, token_columns, bigrams, dense)
@@ -213,7 +214,9 @@ class Featuriser:
         rows = np.repeat(np.arange(n), np.diff(counts.indptr))
         block = (counts.indices >= self.n_word).astype(np.int64) + (counts.indices >= self.n_hashed)
         weighted = counts.data * self.idf[counts.indices]
-        norms = np.sqrt(np.bincount(rows * 3 + block, weights=weighted.astype(np.float64) ** 2, minlength=3 * n))
+        norms = np.sqrt(
+            np.bincount(rows * 3 + block, weights=weighted.astype(np.float64) ** 2, minlength=3 * n)
+        )
         inverse = 1.0 / np.maximum(norms, 1e-9)
         inverse[2::3] = 1.0
         return (self.idf[counts.indices] * inverse[rows * 3 + block]).astype(np.float32)
@@ -226,25 +229,34 @@ class Featuriser:
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
         return self.transform_analyses([self.analyse(t) for t in texts])
 
-    def token_contributions(self, analysis: Analysis, weights: np.ndarray) -> np.ndarray:
+    def token_contributions(
+        self, analysis: Analysis, weights: np.ndarray, row: sparse.csr_matrix | None = None
+    ) -> np.ndarray:
         """Per-token share of each output's logit (bias excluded): shape (n_tokens, n_outputs).
 
         Exact for the linear model: the sum over tokens plus the unanchored style features plus
-        the bias equals the logit.
+        the bias equals the logit. `row` is the analysis' transformed row when the caller has it.
         """
         n_tokens = len(analysis.tokens)
         out = np.zeros((n_tokens, weights.shape[1]), dtype=np.float64)
         if not n_tokens:
             return out
-        counts = self._counts([analysis])
-        scale_of = dict(zip(counts.indices.tolist(), self._entry_scales(counts).tolist(), strict=True))
-        lengths = [len(cols) for cols in analysis.token_columns]
-        cols = np.fromiter((c for t in analysis.token_columns for c in t), dtype=np.int64, count=sum(lengths))
-        scale = np.array([scale_of[c] for c in cols.tolist()], dtype=np.float64)
-        np.add.at(out, np.repeat(np.arange(n_tokens), lengths), weights[cols] * scale[:, None])
+        if row is None:
+            row = self.transform_analyses([analysis])
+        lengths = np.fromiter(map(len, analysis.token_columns), dtype=np.int64, count=n_tokens)
+        flat = chain.from_iterable(analysis.token_columns)
+        occurrences = np.concatenate(
+            (np.fromiter(flat, dtype=np.int64, count=int(lengths.sum())), analysis.bigram_columns)
+        ).astype(np.int64)
+        # a stored value is (count x weight) of its column: each occurrence carries an equal share
+        position = np.searchsorted(row.indices, occurrences)
+        share = row.data[position] / np.bincount(position, minlength=len(row.indices))[position]
+        entry = weights[occurrences] * share[:, None]
+        n_token_entries = int(lengths.sum())
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        out += np.add.reduceat(entry[:n_token_entries], starts, axis=0)
         if analysis.bigram_columns:
-            bigrams = np.asarray(analysis.bigram_columns, dtype=np.int64)
-            half = weights[bigrams] * np.array([scale_of[c] for c in analysis.bigram_columns])[:, None] / 2
+            half = entry[n_token_entries:] / 2
             out[:-1] += half
             out[1:] += half
         for index, value, first, last in analysis.dense:
@@ -264,7 +276,9 @@ def _sentence_ids(normalised: str, token_spans: list[tuple[int, int]]) -> list[i
     return ids
 
 
-def _pattern_entries(normalised: str, tokens: list[str], hits: list[LexiconHit]) -> list[tuple[int, float, int, int]]:
+def _pattern_entries(
+    normalised: str, tokens: list[str], hits: list[LexiconHit]
+) -> list[tuple[int, float, int, int]]:
     """Patterns over lexicon hits within one sentence: insults aimed at 'you', calls for violence,
     violence or dehumanising language aimed at a group, and reporting/quoting (counter-speech)."""
     sentence = _sentence_ids(normalised, token_spans(normalised))

@@ -27,8 +27,8 @@ GROUP_KEYWORDS: dict[str, tuple[str, ...]] = {
     "religion": ("muslim", "islam", "jew", "christian", "religio", "catholic", "hindu", "sikh", "atheist"),
     "race_ethnicity": ("black", "african", "white", "race", "racial", "minorit", "asian", "latin", "hispanic",
                        "arab", "ethnic", "people of color", "poc", "non-white", "indigenous", "native"),
-    "nationality_origin": ("immigrant", "migrant", "refugee", "mexican", "foreign", "region", "countr", "nation",
-                           "chinese", "indian", "alien"),
+    "nationality_origin": ("immigrant", "migrant", "refugee", "mexican", "foreign", "region", "countr",
+                           "nation", "chinese", "indian", "alien"),
     "gender": ("women", "woman", "female", "feminist", "girl", "gender", "men", "male"),
     "sexual_orientation": ("gay", "lesbian", "lgbt", "homosexual", "queer", "bisexual"),
     "gender_identity": ("trans", "non-binary", "nonbinary"),
@@ -96,12 +96,14 @@ def implicit_hate(data_dir: Path | None) -> pd.DataFrame:
     f["IDENTITY_ATTACK"] = np.where(label == "not_hate", 0.0, 1.0)
     _clean(f, label == "not_hate")
     stage2 = load("implicit_hate_stage2", data_dir)
-    violent = stage2["implicit_class"].isin(["threatening", "incitement"]) | stage2["extra_implicit_class"].isin(
-        ["threatening", "incitement"]
-    )
+    violent = stage2["implicit_class"].isin(["threatening", "incitement"]) | stage2[
+        "extra_implicit_class"
+    ].isin(["threatening", "incitement"])
     threat_by_text = dict(zip(stage2["text"].map(dedupe_key), violent.astype(float), strict=True))
     stage3 = load("implicit_hate_stage3", data_dir)
-    groups_by_text = {dedupe_key(t): groups_in(str(g)) for t, g in zip(stage3["text"], stage3["target"], strict=True)}
+    groups_by_text = {
+        dedupe_key(t): groups_in(str(g)) for t, g in zip(stage3["text"], stage3["target"], strict=True)
+    }
     keys = f["text"].map(dedupe_key)
     for i, key in enumerate(keys):
         if label[i] == "not_hate":
@@ -129,7 +131,9 @@ def toxic_spans(data_dir: Path | None) -> pd.DataFrame:
         for column, source in (("INSULT", "frac_insult"), ("THREAT", "frac_threat"),
                                ("IDENTITY_ATTACK", "frac_identity_attack"),
                                ("PROFANITY", "frac_profane_obscene")):  # fmt: skip
-            f[column] = np.where(marked > 0, np.clip(full[source].to_numpy(dtype=float) / marked, 0, 1), np.nan)
+            f[column] = np.where(
+                marked > 0, np.clip(full[source].to_numpy(dtype=float) / marked, 0, 1), np.nan
+            )
     return f
 
 
@@ -151,7 +155,9 @@ def toxichat(data_dir: Path | None) -> pd.DataFrame:
     for i, targets in enumerate(raw["offense_targets"]):
         if not offensive[i]:
             continue
-        names = " ".join(map(str, targets)) if isinstance(targets, list | tuple | np.ndarray) else str(targets)
+        names = (
+            " ".join(map(str, targets)) if isinstance(targets, list | tuple | np.ndarray) else str(targets)
+        )
         groups = groups_in(names)
         f.at[i, "IDENTITY_ATTACK"] = 1.0 if groups else 0.0
         if groups:
@@ -210,6 +216,15 @@ TRAINING_SETS: dict[str, Callable[[Path | None], pd.DataFrame]] = {
 }
 
 
+# Outputs a dataset must not teach, and why.
+NOT_TAUGHT: dict[str, tuple[str, ...]] = {
+    # Every toxic-spans comment was pre-selected as toxic from Civil Comments, and no other permitted
+    # set has non-toxic news comments: teaching TOXICITY from it would teach "news style is toxic".
+    # Its subtype labels (insult, threat, identity attack, obscene) contrast within the set and stay.
+    "toxic_spans": ("TOXICITY", "SEVERE_TOXICITY"),
+}
+
+
 def fill_implied(frame: pd.DataFrame) -> pd.DataFrame:
     """Labels that follow from others: a threat or an identity attack is toxic; severe toxicity is
     a threat or an explicit attack on a group; no identity attack means no target group."""
@@ -243,6 +258,8 @@ def training_frame(data_dir: Path | None = None, seed: int = 0) -> pd.DataFrame:
     frame = frame.drop_duplicates(subset="text").reset_index(drop=True)
     frame = drop_evaluation_texts(frame, data_dir)
     frame = fill_implied(frame)
+    for dataset, outputs in NOT_TAUGHT.items():
+        frame.loc[frame["dataset"] == dataset, list(outputs)] = np.nan
     frame["weight"] = frame["domain"].map(DOMAIN_WEIGHT).astype(float)
     return frame
 

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
-from sklearn.linear_model import LogisticRegression
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -21,10 +20,11 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 class MultiOutputLogistic:
     """fit / decision_function / predict_proba over outputs that may each be partly unlabelled."""
 
-    def __init__(self, C: float = 4.0, seed: int = 0, max_iter: int = 200) -> None:
+    def __init__(self, C: float = 1.0, max_iter: int = 300, tol: float = 1e-4, n_jobs: int = 2) -> None:
         self.C = C
-        self.seed = seed
         self.max_iter = max_iter
+        self.tol = tol
+        self.n_jobs = n_jobs
         self.coef_: np.ndarray | None = None  # (n_features, n_outputs)
         self.intercept_: np.ndarray | None = None  # (n_outputs,)
         self.n_rows_: list[int] = []
@@ -32,37 +32,42 @@ class MultiOutputLogistic:
     def fit(
         self, X: sparse.csr_matrix, Y: np.ndarray, sample_weight: np.ndarray | None = None
     ) -> MultiOutputLogistic:
+        from joblib import Parallel, delayed  # training-only dependencies: keep scoring imports light
+
         n, k = Y.shape
         weight = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
-        coef = np.zeros((X.shape[1], k), dtype=np.float32)
-        intercept = np.zeros(k, dtype=np.float32)
-        self.n_rows_ = []
-        for j in range(k):
-            known = ~np.isnan(Y[:, j])
-            rows = np.flatnonzero(known)
-            y = Y[rows, j]
-            # a soft label p is a positive row of weight p plus a negative row of weight 1 - p
-            pos = y > 0
-            neg = y < 1
-            index = np.concatenate([rows[pos], rows[neg]])
-            target = np.concatenate([np.ones(pos.sum()), np.zeros(neg.sum())])
-            w = np.concatenate([weight[rows[pos]] * y[pos], weight[rows[neg]] * (1 - y[neg])])
-            keep = w > 0
-            index, target, w = index[keep], target[keep], w[keep]
-            self.n_rows_.append(int(known.sum()))
-            if len(target) == 0:
-                raise ValueError(f"output {j} has no labelled rows")
-            if target.min() == target.max():
-                # a small sample may hold no positive of a rare output: predict its (smoothed) base rate
-                rate = (target.mean() * len(target) + 0.5) / (len(target) + 1)
-                intercept[j] = np.log(rate / (1 - rate))
-                continue
-            clf = LogisticRegression(C=self.C, solver="liblinear", max_iter=self.max_iter, random_state=self.seed)
-            clf.fit(X[index], target, sample_weight=w * (len(w) / w.sum()))
-            coef[:, j] = clf.coef_[0]
-            intercept[j] = clf.intercept_[0]
-        self.coef_, self.intercept_ = coef, intercept
+        self.n_rows_ = [int((~np.isnan(Y[:, j])).sum()) for j in range(k)]
+        # one process per core; joblib memory-maps X for the workers instead of copying it
+        fitted = Parallel(n_jobs=self.n_jobs)(
+            delayed(self._fit_output)(X, Y[:, j], weight, j) for j in range(k)
+        )
+        self.coef_ = np.column_stack([c for c, _ in fitted]).astype(np.float32)
+        self.intercept_ = np.array([b for _, b in fitted], dtype=np.float32)
         return self
+
+    def _fit_output(
+        self, X: sparse.csr_matrix, y_all: np.ndarray, weight: np.ndarray, j: int
+    ) -> tuple[np.ndarray, float]:
+        rows = np.flatnonzero(~np.isnan(y_all))
+        if len(rows) == 0:
+            raise ValueError(f"output {j} has no labelled rows")
+        y = y_all[rows]
+        # a soft label p is a positive row of weight p plus a negative row of weight 1 - p
+        pos, neg = y > 0, y < 1
+        index = np.concatenate([rows[pos], rows[neg]])
+        target = np.concatenate([np.ones(pos.sum()), np.zeros(neg.sum())])
+        w = np.concatenate([weight[rows[pos]] * y[pos], weight[rows[neg]] * (1 - y[neg])])
+        keep = w > 0
+        index, target, w = index[keep], target[keep], w[keep]
+        if target.min() == target.max():
+            # a small sample may hold no positive of a rare output: predict its (smoothed) base rate
+            rate = (target.mean() * len(target) + 0.5) / (len(target) + 1)
+            return np.zeros(X.shape[1]), float(np.log(rate / (1 - rate)))
+        from sklearn.linear_model import LogisticRegression
+
+        clf = LogisticRegression(C=self.C, solver="lbfgs", max_iter=self.max_iter, tol=self.tol)
+        clf.fit(X[index], target, sample_weight=w * (len(w) / w.sum()))
+        return clf.coef_[0], float(clf.intercept_[0])
 
     def decision_function(self, X: sparse.csr_matrix) -> np.ndarray:
         if self.coef_ is None or self.intercept_ is None:

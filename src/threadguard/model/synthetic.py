@@ -44,8 +44,10 @@ def _fill(template: str, slots: dict[str, list[str]], group: dict[str, list[str]
         if name == "group":
             return rng.choice(group["plural"])
         if name == "group_slur":
-            return obfuscate(rng.choice(group["slur_plural"]), rng) if rng.random() < 0.3 else rng.choice(
-                group["slur_plural"]
+            return (
+                obfuscate(rng.choice(group["slur_plural"]), rng)
+                if rng.random() < 0.3
+                else rng.choice(group["slur_plural"])
             )
         if name == "group_singular":
             return rng.choice(group["singular"])
@@ -59,7 +61,7 @@ def _fill(template: str, slots: dict[str, list[str]], group: dict[str, list[str]
     return text[0].upper() + text[1:]
 
 
-def generate(per_template: int = 40, seed: int = 0) -> pd.DataFrame:
+def generate(per_template: int = 80, seed: int = 0) -> pd.DataFrame:
     """Labelled rows: `text`, one column per attribute and per `target_<group>` (0..1)."""
     spec = load_templates()
     rng = random.Random(seed)

@@ -37,7 +37,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "word_bits": 18,
     "char_bits": 18,
     "char_ngrams": [3, 5],
-    "C": 4.0,
+    "C": 1.0,
     "outputs": OUTPUTS,
     "flag_thresholds": {name: 0.5 for name in ATTRIBUTES},
     "span_token_threshold": 0.3,
@@ -46,13 +46,14 @@ DEFAULT_CONFIG: dict[str, Any] = {
 
 
 def add_weak_labels(frame: pd.DataFrame, analyses: Sequence[Analysis]) -> pd.DataFrame:
-    """Profanity is lexical: where a dataset is silent, a profanity word decides it. Sexual words
-    in a toxic row mark it sexually explicit; a row without any is not."""
+    """Profanity is lexical: a profanity word makes a row profane (annotators of insult-heavy sets
+    often file "bastard" under insult only), and where a dataset is silent its absence makes it not.
+    Sexual words in a toxic row mark it sexually explicit; a row without any is not."""
     f = frame.copy()
     profane = np.array([any(h.category == "profanity" for h in a.hits) for a in analyses])
     sexual = np.array([any(h.category == "sexual" for h in a.hits) for a in analyses])
-    unknown = f["PROFANITY"].isna().to_numpy()
-    f.loc[unknown, "PROFANITY"] = profane[unknown].astype(float)
+    f["PROFANITY"] = np.fmax(f["PROFANITY"].to_numpy(dtype=float), np.where(profane, 1.0, np.nan))
+    f.loc[f["PROFANITY"].isna(), "PROFANITY"] = 0.0
     unknown = f["SEXUALLY_EXPLICIT"].isna().to_numpy()
     toxic = (f["TOXICITY"] >= 0.5).to_numpy()
     f.loc[unknown & ~sexual, "SEXUALLY_EXPLICIT"] = 0.0
@@ -60,10 +61,10 @@ def add_weak_labels(frame: pd.DataFrame, analyses: Sequence[Analysis]) -> pd.Dat
     return f
 
 
-def _fit(featuriser: Featuriser, analyses: list[Analysis], frame: pd.DataFrame, config: dict, seed: int):
+def _fit(featuriser: Featuriser, analyses: list[Analysis], frame: pd.DataFrame, config: dict):
     featuriser.fit_analyses(analyses)
     X = featuriser.transform_analyses(analyses)
-    model = MultiOutputLogistic(C=config["C"], seed=seed)
+    model = MultiOutputLogistic(C=config["C"])
     model.fit(X, frame[OUTPUTS].to_numpy(dtype=float), frame["weight"].to_numpy())
     return model
 
@@ -145,11 +146,11 @@ def train(
     dev = rng.random(len(frame)) < dev_share
     train_idx, dev_idx = np.flatnonzero(~dev), np.flatnonzero(dev)
     progress(f"fitting on {len(train_idx):,} rows, measuring on {len(dev_idx):,} held-out rows")
-    model = _fit(featuriser, [analyses[i] for i in train_idx], frame.iloc[train_idx], config, seed)
+    model = _fit(featuriser, [analyses[i] for i in train_idx], frame.iloc[train_idx], config)
     metrics = {"dev": dev_metrics(model, featuriser, [analyses[i] for i in dev_idx], frame.iloc[dev_idx])}
 
     progress("refitting on all rows")
-    model = _fit(featuriser, analyses, frame, config, seed)
+    model = _fit(featuriser, analyses, frame, config)
 
     if limit is None:
         progress("choosing span thresholds on the SemEval-2021 trial split")
@@ -213,7 +214,10 @@ def render_model_card(artifact: Artifact) -> str:
         "",
         "| dataset | licence | rows | domain |",
         "|---|---|---|---|",
-        *(f"| {s['dataset']} | {s['licence']} | {s['rows']:,} | {s['domain']} |" for s in card["training_sets"]),
+        *(
+            f"| {s['dataset']} | {s['licence']} | {s['rows']:,} | {s['domain']} |"
+            for s in card["training_sets"]
+        ),
         "",
         "Only licence-permitted sets train (CC0, CC BY, CC BY-SA, MIT, Apache-2.0, TweetEval).",
         "Official validation / trial / test splits and every evaluation-only set are excluded, and",

@@ -27,7 +27,11 @@ class LanguageIdentifier:
         self.short_text = short_text
 
     def identify(self, texts: Sequence[str]) -> list[str]:
-        cleaned = [_NEWLINES.sub(" ", t[:_MAX_CHARS]).strip() for t in texts]
+        # fastText needs valid UTF-8: lone surrogates (possible in Python strings) become U+FFFD
+        cleaned = [
+            _NEWLINES.sub(" ", t[:_MAX_CHARS]).encode("utf-8", "replace").decode("utf-8").strip()
+            for t in texts
+        ]
         labels, probs = self._model.predict(cleaned, k=1)
         out: list[str] = []
         for text, label, prob in zip(cleaned, labels, probs, strict=True):

@@ -14,8 +14,8 @@ A. per character (`_fold_char`): remove invisible format characters, fold compat
 B. per token (`_rewrite`): spaced-out letters, leetspeak, masks and repeated letters, resolved with the
    vocabulary where a choice has to be made.
 
-Most comments need none of this: one regex search decides, and such a text costs a `str.lower()`
-(`source=None`, the identity map).
+Most comments need none of this: three quick scans decide (`Normaliser._detect`), and such a text
+costs little more than a `str.lower()` (`source=None`, the identity map).
 """
 
 from __future__ import annotations
@@ -157,7 +157,10 @@ _PLAIN_RANGES = (
 
 # Everything that is neither printable ASCII, tab, newline nor in _PLAIN_RANGES.
 _SPECIAL_RE = re.compile("[^\t\n\x20-\x7e" + "".join(f"{a}-{b}" for a, b in _PLAIN_RANGES) + "]+")
-_ASCII_CONTROLS = str.maketrans({c: " " for c in [*range(0x09), *range(0x0B, 0x20), 0x7F]})
+_SPECIAL_SPLIT_RE = re.compile(f"({_SPECIAL_RE.pattern})")
+_CONTROLS = bytes([*range(0x09), *range(0x0B, 0x20), 0x7F])  # ASCII controls except tab and newline
+_NOT_CONTROLS = bytes(c for c in range(256) if c not in _CONTROLS)
+_ASCII_CONTROLS = str.maketrans(dict.fromkeys(_CONTROLS, " "))
 
 _CONFUSABLE_SCRIPT = "\u0370-\u03ff\u0400-\u04ff\u0531-\u058f"
 _CONFUSABLE_SCRIPT_RE = re.compile(f"[{_CONFUSABLE_SCRIPT}]")
@@ -201,11 +204,12 @@ def _fold_char(ch: str) -> str:
     return folded.translate(_LATIN_LOOKALIKES)
 
 
-# Words of the folded text made only of ASCII and (folded) look-alike letters, with at least one of those.
+# Letters that `_CONFUSABLES` maps, as they look after folding (lower-case).
 _LOOKALIKES = "".join(sorted({_fold_char(ch) for ch in _CONFUSABLES}))
-_LOOKALIKE_WORD_RE = re.compile(
-    rf"(?<!\w)[0-9a-z_{_LOOKALIKES}]*[{_LOOKALIKES}][0-9a-z_{_LOOKALIKES}]*(?!\w)"
-)
+# Whole words made only of ASCII word characters and look-alikes.
+_LOOKALIKE_WORD_RE = re.compile(rf"\b[0-9a-z_{_LOOKALIKES}]+\b")
+_ASCII_LETTER_RE = re.compile("[a-z]")
+_NON_WORD_RE = re.compile(r"\W")
 
 
 def _confusable_for(ch: str) -> str | None:
@@ -226,51 +230,109 @@ _LEET = {
 }  # fmt: skip
 _LEET_CLASS = "013-9@$!|€"
 _EDGE_LEET_CLASS = "013-9$|€"  # "@" at the start of a token is a mention, "!" at the end is punctuation
-_MASKS = "*#_%?"
+_LEET_SYMBOLS = "@$!|€"
+# "!" and "|" also separate words typed without a space ("bye!see", "a|b"): without a vocabulary they are
+# decoded only within the first three characters of a short token ("sh!t", "b!tch").
+_PUNCTUATION_LEET = "!|"
+_MAX_PUNCTUATION_LEET_TOKEN = 6
+_MASKS = "*#_%?&^"
 
-# Each alternative is one reason why a text may need stage B. Without a vocabulary, masks and leet at
-# the edge of a token can never be resolved, so they do not trigger it.
-_TRIGGERS_ALWAYS = (
-    rf"[a-z][{_LEET_CLASS}]+[a-z]",  # leet between letters: sh1t, n00b, 1d10t
-    rf"(?P<rl>{_L})(?P=rl){{2}}",  # a letter three times: loooser, sooo
-    r"(?P<rp>[!?])(?P=rp){2}",  # !!!!!
+# Stage B starts where one of these matches. Regex engines are slow when every position may start a
+# match, so each trigger starts at a "rare" character (leet, mask, "!?") and looks behind it:
+# the engine then skips from one rare character to the next. Letters tripled and spaced-out letters are
+# found separately (`_has_tripled_letter`, `_SPACED_RE`).
+_RARE_TRIGGERS = (
+    rf"(?<=[a-z][{_LEET_CLASS}])[{_LEET_CLASS}]*[a-z]",  # leet between letters: sh1t, n00b, 1d10t
+    r"(?<=!)!!|(?<=\?)\?\?",  # "!!!", "???"
 )
-# Not part of a chunk's triggers: spaced letters are their own region, control characters are folded.
-_TRIGGERS_TEXT_ONLY = (
-    rf"(?<!\w){_L}[ .\-]{_L}[ .\-]{_L}(?!\w)",  # s t u p i d, f.u.c.k, i-d-i-o-t
-    r"[\x00-\x08\x0b-\x1f\x7f]",  # ASCII control characters (only on the ASCII fast path)
+# Masks and leet at the edge of a token can only be resolved with a vocabulary.
+_RARE_TRIGGERS_WITH_VOCABULARY = (
+    rf"(?<={_L}[{_LEET_CLASS}{_MASKS}])[{_LEET_CLASS}{_MASKS}]*{_L}",  # between letters: f**k, f#ck
+    rf"(?<={_L}[*#%&^])|(?<=\*){_L}|(?<={_L}_)_*(?!\w)",  # masks at an edge: f***, *ss, f__
+    # leading leet (5hit), but not 1st, 5pm, 3d
+    rf"(?<![\w@$|€].)(?<=[{_EDGE_LEET_CLASS}])[{_EDGE_LEET_CLASS}]*(?!(?:st|nd|rd|th|am|pm|[a-z])\b)[a-z]",
+    # trailing leet after at most four letters (a55)
+    "(?:"
+    + "|".join(rf"(?<=(?<![\w@$|€])[a-z]{{{k}}}[{_EDGE_LEET_CLASS}])" for k in range(1, 5))
+    + rf")[{_EDGE_LEET_CLASS}]*(?![\w@$|€])",
+    rf"(?<=(?<![\w.\-]){_L}[.\-]){_L}{{2}}|(?<={_L}{{2}}[.\-]){_L}(?![\w.\-])",  # "." or "-" as a mask: sh.t
 )
-_TRIGGERS_WITH_VOCABULARY = (
-    rf"{_L}[{_LEET_CLASS}{_MASKS}]+{_L}",  # masks between letters: f**k, b*stard, f#ck
-    rf"{_L}[*#%]|\*{_L}|{_L}_+(?!\w)",  # masks at the edge: f***, *ss, f__
-    rf"(?<![\w@$|€])[{_EDGE_LEET_CLASS}]+(?!(?:st|nd|rd|th|am|pm|[a-z])\b)[a-z]",  # leading leet: 5hit
-    rf"(?<![\w@$|€])[a-z]{{1,4}}[{_EDGE_LEET_CLASS}]+(?![\w@$|€])",  # trailing leet: a55
-    rf"(?<![\w.\-]){_L}[.\-]{_L}{{2}}|{_L}{{2}}[.\-]{_L}(?![\w.\-])",  # '.'/'-' next to one letter: sh.t
+
+
+def _rare_trigger_pattern(triggers: tuple[str, ...], rare: str) -> re.Pattern[str]:
+    return re.compile(f"[{rare}](?:{'|'.join(triggers)})")
+
+
+_RARE = f"{_LEET_CLASS}{_MASKS}"
+_TRIGGER_RE = _rare_trigger_pattern(_RARE_TRIGGERS, _RARE)
+_TRIGGER_WITH_VOCABULARY_RE = _rare_trigger_pattern(
+    _RARE_TRIGGERS + _RARE_TRIGGERS_WITH_VOCABULARY, _RARE + r".\-"
 )
-_SPACED = rf"(?<!\w){_L}(?:[ .\-]{_L}){{2,}}(?!\w)"
+
+_WHITESPACE_RE = re.compile(r"\s")  # after folding, whitespace is " ", "\n" or "\t"
+_TRIPLE_RE = re.compile(r"(.)\1\1+")  # faster than ([^\W\d_])\1\1; callers check for a letter
+# Three or more single letters joined by one and the same separator: s t u p i d, f.u.c.k, i-d-i-o-t; but
+# not "a U.S." in "a U.S. citizen" nor the "s" of "here's". The match starts at the first separator (see
+# _RARE_TRIGGERS for why); the run starts one character before it.
+_SPACED_RE = re.compile(rf"([ .\-])(?<=(?<![\w']){_L}[ .\-]){_L}(?:\1{_L})+(?![\w'])(?!(?!\1)[.\-]{_L})")
+# For ASCII text, a quick test for _SPACED_RE: letters become "a", other word characters "1", everything
+# else " ", and three single letters in a row show as " a a a ".
+_SPACING_CLASSES = (
+    bytes(
+        ord("a") if chr(c).isalpha() else ord("1") if chr(c).isalnum() or c == ord("_") else ord(" ")
+        for c in range(128)
+    )
+    + b" " * 128
+)
 
 
-def _compile_patterns(chunk_triggers: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """(trigger, region): `trigger` finds any reason for stage B, `region` finds what stage B rewrites."""
-    trigger = "|".join(chunk_triggers + _TRIGGERS_TEXT_ONLY)
-    # A region is either a run of spaced-out letters, or a whitespace-delimited chunk with a trigger.
-    chunk = "|".join(chunk_triggers)
-    region = rf"(?P<spaced>{_SPACED})|(?<!\S)(?P<chunk>\S*?(?:{chunk})\S*)"
-    return re.compile(trigger), re.compile(region)
+# Byte tables for _has_tripled_letter: a-z stay themselves, everything else becomes 0x00 or 0xFF.
+_LETTERS_ELSE_00 = bytes(c if 0x61 <= c <= 0x7A else 0x00 for c in range(256))
+_LETTERS_ELSE_FF = bytes(c if 0x61 <= c <= 0x7A else 0xFF for c in range(256))
 
 
-_PATTERNS_PLAIN = _compile_patterns(_TRIGGERS_ALWAYS)
-_PATTERNS_VOCABULARY = _compile_patterns(_TRIGGERS_ALWAYS + _TRIGGERS_WITH_VOCABULARY)
+def _has_tripled_letter(text: str) -> bool:
+    """Whether some letter occurs three times in a row ("sooo")."""
+    if not text.isascii():
+        return any(m.group(1).isalpha() for m in _TRIPLE_RE.finditer(text))
+    # Twice as fast as the regex for ASCII: compare every byte with the next one at once, as big
+    # integers. diff has a zero byte at i exactly where text[i] == text[i + 1] is a letter (a non-letter
+    # is 0x00 on one side and 0xFF on the other), so two zero bytes in a row mean a tripled letter.
+    data = text.encode()
+    this = int.from_bytes(data.translate(_LETTERS_ELSE_00), "little")
+    following = int.from_bytes(data.translate(_LETTERS_ELSE_FF), "little") >> 8
+    return b"\0\0" in (this ^ following).to_bytes(len(data), "little")
+
+
+def _may_have_spaced_letters(text: str) -> bool:
+    if text.isascii():
+        return b" a a a " in b" " + text.encode().translate(_SPACING_CLASSES) + b" "
+    return _SPACED_RE.search(text) is not None
+
+
+def _word_span(text: str, i: int) -> tuple[int, int]:
+    """The span of the word (run of regex word characters) around position i."""
+    start = i
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        start -= 1
+    end = _NON_WORD_RE.search(text, i)
+    return start, end.start() if end else len(text)
+
 
 # A token: word characters, leet and mask characters, with single '!?.-\'' allowed between them.
-_TOKEN_RE = re.compile(r"[\w@$|€*#%]+(?:[!?.\-'][\w@$|€*#%]+)*")
+_TOKEN_RE = re.compile(r"[\w@$|€*#%&^]+(?:[!?.\-'][\w@$|€*#%&^]+)*")
 _PUNCTUATION_RUN_RE = re.compile(r"([!?])\1{2,}")
 # Chunks that hold an address rather than words: URLs, e-mail addresses, @mentions and #hashtags.
-_ADDRESS_RE = re.compile(r"(?:https?|ftp)://|www\.|[\w.+-]@[\w-]+\.\w|(?<![\w@$])[@#][a-z0-9_]")
-_DOTTED_RE = re.compile(rf"{_L}(?:[.\-]{_L}){{2,}}")
+_ADDRESS_RE = re.compile(
+    r"(?:https?|ftp)://|www\W|\w\.(?:com|org|net|edu|gov|ca|uk|de|fr|io|ly)\b|[\w.+-]@[\w-]+\.\w"
+    r"|(?<![\w@$])[@#][a-z0-9_]"
+)
+_DOTTED_RE = re.compile(rf"{_L}([.\-]){_L}(?:\1{_L})+")
 _CODE_LIKE_RE = re.compile(r"[a-z]\d+[a-z]\d+")  # h1n1, h5n1: names, not leetspeak
+_NUMBER_PLURAL_RE = re.compile(r"(?<=\d)'?s$")
 _ROMAN_RE = re.compile(r"(?=[mdclxvi])m*(?:c[md]|d?c{0,3})(?:x[cl]|l?x{0,3})(?:i[xv]|v?i{0,3})")
 _MAX_TOKEN_LEN = 24  # longer "words" are ids, hashes or base64, not evasions
+_TOKEN_CACHE_SIZE = 50_000  # rewritten tokens remembered per Normaliser ("sooo", "5pm", ...)
 
 # Kinds of token characters and of the pieces a token is cut into for vocabulary matching.
 _LETTER, _LEET_CHAR, _MASK, _OTHER = range(4)
@@ -278,6 +340,29 @@ _LITERAL, _CHOICE, _REPEAT, _MASK_RUN = range(4)
 
 # A region rewritten by stage B: folded [start, end) becomes `text`; sources are folded indices.
 _Region = tuple[int, int, str, list[int]]
+
+
+class _FoldTable(dict[int, str]):
+    """A `str.translate` table that folds each character with `_fold_char`, computed on first sight.
+
+    It also remembers the characters that do not fold to exactly one character (removed or expanded),
+    the only ones that need an offset map.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._not_one_for_one: set[str] = set()
+
+    def __missing__(self, code_point: int) -> str:
+        folded = _fold_char(chr(code_point))
+        if len(folded) != 1:
+            self._not_one_for_one.add(chr(code_point))
+        self[code_point] = folded
+        return folded
+
+    def one_for_one(self, text: str) -> bool:
+        """Whether every character of `text` (already translated once) folds to exactly one."""
+        return self._not_one_for_one.isdisjoint(text)
 
 
 class Normaliser:
@@ -293,11 +378,12 @@ class Normaliser:
     """
 
     def __init__(self, vocabulary: Iterable[str] = ()) -> None:
-        self._fold_cache: dict[str, str] = {}
+        self._fold_table = _FoldTable()
         self._confusable_cache: dict[str, str | None] = {}
+        self._token_cache: dict[str, tuple[str, list[int]] | None] = {}
         words = {self._fold(w.strip())[0] for w in vocabulary}
         self._vocabulary = frozenset(w for w in words if w and "\n" not in w)
-        self._trigger, self._region = _PATTERNS_VOCABULARY if self._vocabulary else _PATTERNS_PLAIN
+        self._trigger = _TRIGGER_WITH_VOCABULARY_RE if self._vocabulary else _TRIGGER_RE
         # Vocabulary words one per line, by first character, for anchored multi-line regex matching.
         by_first: dict[str, list[str]] = {}
         for word in sorted(self._vocabulary):
@@ -312,51 +398,49 @@ class Normaliser:
 
     def __call__(self, text: str) -> NormalisedText:
         """Normalise `text`; never raises for any `str` (lone surrogates and control characters included)."""
-        if text.isascii():
-            folded = text.lower()
-            if self._trigger.search(folded) is None:  # the fast path: most comments end here
-                return NormalisedText(text, folded, None)
-            folded = folded.translate(_ASCII_CONTROLS)
-            source: list[int] | None = None
-        else:
-            folded, source = self._fold(text)
-            if _CONFUSABLE_SCRIPT_RE.search(folded):
-                folded = self._map_confusables(text, folded, source)
-            if self._trigger.search(folded) is None:
-                return NormalisedText(text, folded, None if source is None else tuple(source))
-        return self._rewrite(text, folded, source)
+        folded, source = self._fold(text)
+        if not folded.isascii() and _CONFUSABLE_SCRIPT_RE.search(folded):
+            folded = self._map_confusables(text, folded, source)
+        detected = self._detect(folded)
+        if not any(detected):  # the fast path: most comments end here
+            return NormalisedText(text, folded, None if source is None else tuple(source))
+        return self._rewrite(text, folded, source, *detected)
+
+    def _detect(self, folded: str) -> tuple[bool, bool, bool]:
+        """Whether stage B may have work: (a trigger, a tripled letter, spaced-out letters)."""
+        return (
+            self._trigger.search(folded) is not None,
+            _has_tripled_letter(folded),
+            _may_have_spaced_letters(folded),
+        )
 
     # -- stage A ------------------------------------------------------------------------------------
 
     def _fold(self, text: str) -> tuple[str, list[int] | None]:
         """Fold every character; the map stays None while every character folds to exactly one."""
         if text.isascii():
-            return text.lower().translate(_ASCII_CONTROLS), None
-        parts: list[str] = []
-        source: list[int] | None = None
-        cache = self._fold_cache
-        prev = 0
-        for m in _SPECIAL_RE.finditer(text):
-            start, end = m.span()
-            if start > prev:  # plain characters: lower() is exact and one-for-one
-                parts.append(text[prev:start].lower())
-                if source is not None:
-                    source.extend(range(prev, start))
-            for i in range(start, end):
-                ch = text[i]
-                folded = cache.get(ch)
-                if folded is None:
-                    folded = cache[ch] = _fold_char(ch)
-                if source is None and len(folded) != 1:
-                    source = list(range(i))  # everything before i was one-for-one
-                parts.append(folded)
-                if source is not None:
-                    source.extend([i] * len(folded))
-            prev = end
-        if prev < len(text):
-            parts.append(text[prev:].lower())
-            if source is not None:
-                source.extend(range(prev, len(text)))
+            folded = text.lower()
+            if text.encode().translate(None, _NOT_CONTROLS):  # rare control characters
+                folded = folded.translate(_ASCII_CONTROLS)
+            return folded, None
+        # Alternating plain parts and runs of special characters: plain, special, plain, ..., plain.
+        parts = _SPECIAL_SPLIT_RE.split(text)
+        table = self._fold_table
+        runs = parts[1::2]
+        parts[0::2] = [plain.lower() for plain in parts[0::2]]  # exact and one-for-one for plain characters
+        parts[1::2] = [table[ord(run)] if len(run) == 1 else run.translate(table) for run in runs]
+        if table.one_for_one("".join(runs)):
+            return "".join(parts), None
+        source: list[int] = []
+        position = 0  # in `text`
+        for k, run in enumerate(runs):
+            plain_length = len(parts[2 * k])
+            source.extend(range(position, position + plain_length))
+            position += plain_length
+            for i, ch in enumerate(run, position):
+                source.extend([i] * len(table[ord(ch)]))
+            position += len(run)
+        source.extend(range(position, len(text)))
         return "".join(parts), source
 
     def _confusable(self, ch: str) -> str | None:
@@ -373,39 +457,78 @@ class Normaliser:
         """
         ascii_chars = len(folded.encode("ascii", "ignore"))
         mainly_latin = ascii_chars - folded.count(" ") - folded.count("\n") > len(folded) - ascii_chars
+        # Candidate words, found from their rarest ingredient.
+        if mainly_latin:
+            seeds = _CONFUSABLE_SCRIPT_RE.finditer(folded)
+        elif self._vocabulary:
+            seeds = _LOOKALIKE_WORD_RE.finditer(folded)
+        else:  # only mixed words, which have an ASCII letter
+            seeds = _ASCII_LETTER_RE.finditer(folded)
         chars: list[str] | None = None
-        for m in _LOOKALIKE_WORD_RE.finditer(folded):
-            word = list(m.group())
-            mixed = False
+        done = 0
+        for seed in seeds:
+            if seed.start() < done:
+                continue  # in the word seen last
+            start, end = _word_span(folded, seed.start())
+            done = end
+            word = list(folded[start:end])
+            mixed = changed = False
             for k, ch in enumerate(word):
                 if ch.isascii():
                     mixed = mixed or ch.isalpha()
                     continue
-                i = m.start() + k
+                i = start + k
                 letter = self._confusable(original[i if source is None else source[i]])
                 if letter is None:
                     break
                 word[k] = letter
+                changed = True
             else:
-                if mixed or mainly_latin or "".join(word) in self._vocabulary:
+                if changed and (mixed or mainly_latin or "".join(word) in self._vocabulary):
                     if chars is None:
                         chars = list(folded)
-                    chars[m.start() : m.end()] = word
+                    chars[start:end] = word
         return folded if chars is None else "".join(chars)
 
     # -- stage B ------------------------------------------------------------------------------------
 
-    def _rewrite(self, original: str, folded: str, source: list[int] | None) -> NormalisedText:
-        """Apply the token rewrites and compose their map with stage A's map."""
-        regions: list[_Region] = []
-        for m in self._region.finditer(folded):
-            if m.group("spaced") is not None:
-                regions.append(self._join_spaced(folded, m.start(), m.end()))
-            else:
-                regions.extend(self._rewrite_chunk(folded, m.start(), m.end()))
+    def _rewrite(
+        self, original: str, folded: str, source: list[int] | None, trigger: bool, tripled: bool, spaced: bool
+    ) -> NormalisedText:
+        """Apply the token rewrites that `_detect` found reason for; compose the map with stage A's."""
+        spaced_regions = (
+            [self._join_spaced(folded, m.start() - 1, m.end()) for m in _SPACED_RE.finditer(folded)]
+            if spaced
+            else []
+        )
+        # Each trigger lies in a whitespace-delimited chunk; the chunk's tokens are rewritten.
+        at: list[int] = [m.start() for m in self._trigger.finditer(folded)] if trigger else []
+        if tripled:
+            at += [m.start() for m in _TRIPLE_RE.finditer(folded) if m.group(1).isalpha()]
+        chunks: list[tuple[int, int]] = []
+        for i in sorted(at):
+            if chunks and i < chunks[-1][1]:
+                continue  # in the chunk found last
+            start = i
+            while start > 0 and not folded[start - 1].isspace():
+                start -= 1
+            space = _WHITESPACE_RE.search(folded, i)
+            chunks.append((start, space.start() if space else len(folded)))
+        regions = [r for start, end in chunks for r in self._rewrite_chunk(folded, start, end)]
+        if spaced_regions:
+            regions = _merge_spaced(regions, spaced_regions)
         if not regions:
             return NormalisedText(original, folded, None if source is None else tuple(source))
+        regions.sort(key=lambda region: region[0])
         parts: list[str] = []
+        one_for_one = source is None and all(r[3] == list(range(r[0], r[1])) for r in regions)
+        if one_for_one:  # e.g. only leetspeak: the identity map still holds
+            prev = 0
+            for start, end, text, _ in regions:
+                parts += (folded[prev:start], text)
+                prev = end
+            parts.append(folded[prev:])
+            return NormalisedText(original, "".join(parts), None)
         mapped: list[int] = []
         prev = 0
         for start, end, text, text_source in regions:
@@ -440,24 +563,32 @@ class Normaliser:
     def _rewrite_chunk(self, folded: str, start: int, end: int) -> list[_Region]:
         """Rewrite the tokens of one whitespace-delimited chunk and collapse "!!!!!" to "!"."""
         chunk = folded[start:end]
-        if _ADDRESS_RE.search(chunk):
+        if ("@" in chunk or "#" in chunk or ":" in chunk or "www." in chunk) and _ADDRESS_RE.search(chunk):
             return []
         regions: list[_Region] = []
+        cache = self._token_cache
         for m in _TOKEN_RE.finditer(chunk):
-            rewritten = self._rewrite_token(m.group())
+            token = m.group()
+            if token in cache:
+                rewritten = cache[token]
+            else:
+                if len(cache) >= _TOKEN_CACHE_SIZE:
+                    cache.clear()
+                rewritten = cache[token] = self._rewrite_token(token)
             if rewritten is not None:
                 text, offsets = rewritten
                 at = start + m.start()
                 regions.append((at, start + m.end(), text, [at + j for j in offsets]))
-        for m in _PUNCTUATION_RUN_RE.finditer(chunk):
-            regions.append((start + m.start(), start + m.end(), m.group(1), [start + m.start()]))
-        regions.sort(key=lambda region: region[0])
+        if "!!!" in chunk or "???" in chunk:
+            for m in _PUNCTUATION_RUN_RE.finditer(chunk):
+                regions.append((start + m.start(), start + m.end(), m.group(1), [start + m.start()]))
+            regions.sort(key=lambda region: region[0])
         return regions
 
     def _rewrite_token(self, token: str) -> tuple[str, list[int]] | None:
         """The rewritten token and, per output character, its offset in the token; None if unchanged."""
         n = len(token)
-        if n < 2 or n > _MAX_TOKEN_LEN:
+        if n < 2 or n > _MAX_TOKEN_LEN or token in self._vocabulary:
             return None
         if _DOTTED_RE.fullmatch(token):  # f.u.c.k inside punctuation: "(f.u.c.k)"
             return token[::2], list(range(0, n, 2))
@@ -475,8 +606,9 @@ class Normaliser:
         """Find the one vocabulary word the token spells, with its per-character offsets.
 
         Masks first stand for exactly as many letters; only if no word fits that way may a run of masks
-        stand for 1-3 letters. Of several fitting words the shortest wins ("loooser" is "loser" rather
-        than "looser"); a tie between equally long words leaves the token alone.
+        stand for 1-3 letters and a leet symbol for any letter ("b$tch"). Of several fitting words the
+        shortest wins ("loooser" is "loser" rather than "looser"); a tie between equally long words leaves
+        the token alone.
         """
         pieces = _pieces(token, kinds)
         if len(pieces) > 60:
@@ -488,8 +620,12 @@ class Normaliser:
             blob = "\n".join(self._blobs[c] for c in first_letters if c in self._blobs)
         if not blob:
             return None
-        for loose in (False, True) if any(piece[0] == _MASK_RUN for piece in pieces) else (False,):
-            pattern = _pieces_pattern(pieces, loose)
+        # Loosening needs two known letters: "f*" alone could be anything.
+        may_loosen = sum(p[0] != _MASK_RUN for p in pieces) >= 2 and any(
+            p[0] == _MASK_RUN or token[p[1]] in _LEET_SYMBOLS for p in pieces
+        )
+        for loose in (False, True) if may_loosen else (False,):
+            pattern = _pieces_pattern(token, pieces, loose)
             matches = sorted({m.group() for m in pattern.finditer(blob)}, key=lambda w: (len(w), w))
             if not matches:
                 continue
@@ -507,6 +643,19 @@ class Normaliser:
                     offsets.extend(range(start, start + produced))
             return word, offsets
         return None
+
+
+def _merge_spaced(regions: list[_Region], spaced: list[_Region]) -> list[_Region]:
+    """Spaced-out letters win over token rewrites that overlap them ("f.u.c.k" is both); both lists are
+    sorted by start and free of overlaps among themselves."""
+    kept: list[_Region] = []
+    k = 0
+    for region in regions:
+        while k < len(spaced) and spaced[k][1] <= region[0]:
+            k += 1
+        if k == len(spaced) or region[1] <= spaced[k][0]:
+            kept.append(region)
+    return kept + spaced
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -552,18 +701,30 @@ def _default_rewrite(token: str, kinds: list[int]) -> tuple[str, list[int]]:
     """Decode unambiguous leetspeak and collapse letters repeated three times or more to two.
 
     Leet is decoded only in tokens that have it between two ASCII letters ("sh1t", "n00b", "1d10t"), then
-    at the edges too; never in tokens with other digits ("b2b"), names like "h1n1", or non-Latin words.
+    at the edges too; never in tokens with other digits ("b2b"), names like "h1n1" and "F18s", or
+    non-Latin words. Roman numerals ("iii") and three-letter acronyms ("www") keep their letters.
     """
-    ascii_letters = [i for i, ch in enumerate(token) if "a" <= ch <= "z"]
+    # A plural "s" after a number is not a letter around leet: "F18s", "F18's", "1980s".
+    body = _NUMBER_PLURAL_RE.sub("", token)
+    ascii_letters = [i for i, ch in enumerate(body) if "a" <= ch <= "z"]
     chars = list(token)
     if ascii_letters and all(k != _LETTER or "a" <= token[i] <= "z" for i, k in enumerate(kinds)):
         first, last = ascii_letters[0], ascii_letters[-1]
-        leet = [i for i, k in enumerate(kinds) if k == _LEET_CHAR]
+        leet = [
+            i
+            for i, k in enumerate(kinds)
+            if k == _LEET_CHAR
+            and (token[i] not in _PUNCTUATION_LEET or (i <= 2 and len(token) <= _MAX_PUNCTUATION_LEET_TOKEN))
+        ]
         plain_digit = any(ch.isdigit() and ch not in _LEET for ch in token)
         if any(first < i < last for i in leet) and not plain_digit and not _CODE_LIKE_RE.fullmatch(token):
             for i in leet:
                 chars[i] = _LEET[token[i]][0]
-    keep_repeats = _ROMAN_RE.fullmatch(token) is not None
+    keep_repeats = (
+        _ROMAN_RE.fullmatch(token) is not None
+        or (len(token) == 3 and token == token[0] * 3)  # www, kkk
+        or token.endswith("wiii")  # WWIII
+    )
     text: list[str] = []
     offsets: list[int] = []
     i, n = 0, len(chars)
@@ -583,7 +744,7 @@ def _default_rewrite(token: str, kinds: list[int]) -> tuple[str, list[int]]:
 def _pieces(token: str, kinds: list[int]) -> list[tuple[int, int, int, str]]:
     """Cut a token into (kind, start, end, letters) pieces for vocabulary matching: a literal character,
     a leet character (letters: what it may stand for), a run of one letter three or more times (it may
-    stand for one or two) or a run of masks. Here every leet character counts, at the edges too."""
+    stand for fewer) or a run of masks. Here every leet character counts, at the edges too."""
     pieces: list[tuple[int, int, int, str]] = []
     i, n = 0, len(token)
     while i < n:
@@ -612,17 +773,17 @@ def _letters_of(ch: str, kind: int) -> str:
     return _LEET[ch] if kind == _LEET_CHAR else ch
 
 
-def _pieces_pattern(pieces: list[tuple[int, int, int, str]], loose: bool) -> re.Pattern[str]:
+def _pieces_pattern(token: str, pieces: list[tuple[int, int, int, str]], loose: bool) -> re.Pattern[str]:
     """An anchored multi-line regex with one group per piece. A run of k masks stands for exactly k
-    letters, or when `loose` for 1 to max(k, 3) letters."""
+    letters, or when `loose` for 1 to max(k, 3) letters; when `loose`, a leet symbol for any letter."""
     parts = []
     for kind, start, end, letters in pieces:
         if kind == _LITERAL:
             parts.append(re.escape(letters))
         elif kind == _CHOICE:
-            parts.append(f"[{re.escape(letters)}]")
+            parts.append(_L if loose and token[start] in _LEET_SYMBOLS else f"[{re.escape(letters)}]")
         elif kind == _REPEAT:
-            parts.append(re.escape(letters) + "{1,2}")
+            parts.append(f"{re.escape(letters)}{{1,{end - start}}}")
         else:
             k = end - start
             parts.append(f"{_L}{{1,{max(k, 3)}}}" if loose else f"{_L}{{{k}}}")

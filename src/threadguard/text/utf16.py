@@ -42,4 +42,6 @@ class Utf16Index:
         try:
             return self._to_index[offset]
         except KeyError:
-            raise IndexError(f"UTF-16 offset {offset} is outside the text or inside a surrogate pair") from None
+            raise IndexError(
+                f"UTF-16 offset {offset} is outside the text or inside a surrogate pair"
+            ) from None
