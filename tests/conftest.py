@@ -11,7 +11,7 @@ SHARED = Path(os.environ.get("THREADGUARD_SHARED", Path(__file__).resolve().pare
 DATA = SHARED / "data"
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def shared_data() -> Path:
     if not DATA.is_dir():
         pytest.skip(f"shared data not found at {DATA} (set THREADGUARD_SHARED); CI has it beside the clone")

@@ -61,7 +61,8 @@ def score_stream(scorer: Any, stdin: IO[bytes], stdout: IO[str], batch_size: int
         to_score = [(i, item) for i, item in enumerate(batch) if "error" not in item]
         results = scorer.score([item["text"] for _, item in to_score]) if to_score else []
         lines: list[dict[str, Any]] = [
-            {"id": item.get("id"), "error": item["error"], "model": scorer.version} for item in batch
+            {"id": item.get("id"), "error": item["error"], "model": scorer.version} if "error" in item else {}
+            for item in batch
         ]
         for (i, item), result in zip(to_score, results, strict=True):
             line = result.to_line(item.get("id"))

@@ -24,6 +24,7 @@ from threadguard.datasets.loaders import load
 from threadguard.datasets.registry import REGISTRY
 from threadguard.eval.metrics import mean_span_f1
 from threadguard.model.artifact import Artifact
+from threadguard.model.counterfactual import augment
 from threadguard.model.explain import SpanExplainer
 from threadguard.model.features import Analysis, Featuriser
 from threadguard.model.labels import DOMAIN_WEIGHT, OUTPUTS, training_frame
@@ -38,6 +39,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "char_bits": 18,
     "char_ngrams": [3, 5],
     "C": 1.0,
+    "counterfactual_share": 0.5,
     "outputs": OUTPUTS,
     "flag_thresholds": {name: 0.5 for name in ATTRIBUTES},
     "span_token_threshold": 0.3,
@@ -61,7 +63,12 @@ def add_weak_labels(frame: pd.DataFrame, analyses: Sequence[Analysis]) -> pd.Dat
     return f
 
 
-def _fit(featuriser: Featuriser, analyses: list[Analysis], frame: pd.DataFrame, config: dict):
+def _fit(featuriser: Featuriser, analyses: list[Analysis], frame: pd.DataFrame, config: dict, seed: int):
+    """Fit on `frame` plus its counterfactual identity copies (made here, so held-out rows never
+    have a copy in training)."""
+    extra = augment(frame, featuriser.lexicon, share=config["counterfactual_share"], seed=seed)
+    analyses = [*analyses, *(featuriser.analyse(t) for t in extra["text"])]
+    frame = pd.concat([frame, extra], ignore_index=True)
     featuriser.fit_analyses(analyses)
     X = featuriser.transform_analyses(analyses)
     model = MultiOutputLogistic(C=config["C"])
@@ -146,11 +153,11 @@ def train(
     dev = rng.random(len(frame)) < dev_share
     train_idx, dev_idx = np.flatnonzero(~dev), np.flatnonzero(dev)
     progress(f"fitting on {len(train_idx):,} rows, measuring on {len(dev_idx):,} held-out rows")
-    model = _fit(featuriser, [analyses[i] for i in train_idx], frame.iloc[train_idx], config)
+    model = _fit(featuriser, [analyses[i] for i in train_idx], frame.iloc[train_idx], config, seed)
     metrics = {"dev": dev_metrics(model, featuriser, [analyses[i] for i in dev_idx], frame.iloc[dev_idx])}
 
     progress("refitting on all rows")
-    model = _fit(featuriser, analyses, frame, config)
+    model = _fit(featuriser, analyses, frame, config, seed)
 
     if limit is None:
         progress("choosing span thresholds on the SemEval-2021 trial split")

@@ -1,8 +1,8 @@
 """Normalisation against evasion, with an exact offset map back to the original text.
 
 People who want a slur or an insult past a filter write it so that a word list no longer matches it:
-"ｉｄｉｏｔ", "іdіot" with Cyrillic letters, "1d10t", "f**k", "s t u p i d", "loooooser", or a zero-width
-space in the middle of the word. `Normaliser` undoes these so that features and lexicons see the plain
+"ｗｏｒｄ", "wоrd" with a Cyrillic "о", "w0rd", "w*rd", "w o r d", "woooord", or a zero-width space in the
+middle of the word. `Normaliser` undoes these so that features and lexicons see the plain
 word, and `NormalisedText.to_original` maps every normalised span back to the characters the user
 actually typed, so that highlighted spans (Perspective's `spanScores`) cover the evasive spelling.
 
@@ -14,8 +14,8 @@ A. per character (`_fold_char`): remove invisible format characters, fold compat
 B. per token (`_rewrite`): spaced-out letters, leetspeak, masks and repeated letters, resolved with the
    vocabulary where a choice has to be made.
 
-Most comments need none of this: three quick scans decide (`Normaliser._detect`), and such a text
-costs little more than a `str.lower()` (`source=None`, the identity map).
+Most comments need none of this: a few quick scans tell (`Normaliser._detect`), and the result is then
+the lower-cased text with `source=None`, the identity map.
 """
 
 from __future__ import annotations
@@ -46,8 +46,8 @@ class NormalisedText:
         """Map normalised [begin, end) to the original [b, e) that produced it (end exclusive).
 
         The result covers everything typed for those characters, including what normalisation removed
-        inside the span (zero-width characters, combining marks, the spaces of "s t u p i d", the extra
-        letters of "loooser") but not invisible characters or separators just before or after it.
+        inside the span (zero-width characters, combining marks, the spaces of "w o r d", the extra
+        letters of "woooord") but not invisible characters or separators just before or after it.
         """
         n = len(self.text)
         if not 0 <= begin <= end <= n:
@@ -204,10 +204,21 @@ def _fold_char(ch: str) -> str:
     return folded.translate(_LATIN_LOOKALIKES)
 
 
-# Letters that `_CONFUSABLES` maps, as they look after folding (lower-case).
-_LOOKALIKES = "".join(sorted({_fold_char(ch) for ch in _CONFUSABLES}))
-# Whole words made only of ASCII word characters and look-alikes.
-_LOOKALIKE_WORD_RE = re.compile(rf"\b[0-9a-z_{_LOOKALIKES}]+\b")
+def _folded_lookalikes() -> tuple[dict[str, str], str]:
+    """The Latin letter of each look-alike as it looks after folding (lower-case), and those folded
+    letters whose Latin letter depends on the case of the original ("Η" is h, "η" is n)."""
+    letters: dict[str, set[str]] = {}
+    for ch, latin in _CONFUSABLES.items():
+        letters.setdefault(_fold_char(ch), set()).add(latin)
+    unambiguous = {folded: latin.pop() for folded, latin in letters.items() if len(latin) == 1}
+    return unambiguous, "".join(sorted(folded for folded, latin in letters.items() if len(latin) > 1))
+
+
+_FOLDED_LOOKALIKES, _CASE_DEPENDENT_LOOKALIKES = _folded_lookalikes()
+_LOOKALIKES = "".join(sorted(_FOLDED_LOOKALIKES)) + _CASE_DEPENDENT_LOOKALIKES
+_TO_LATIN = str.maketrans({**{chr(c): chr(c) for c in range(128)}, **_FOLDED_LOOKALIKES})
+# A non-ASCII letter without a Latin look-alike ("б", "я", "λ"): a sign of real Cyrillic or Greek text.
+_NON_LOOKALIKE_LETTER_RE = re.compile(rf"[^\W\d_\x00-\x7f{_LOOKALIKES}]")
 _ASCII_LETTER_RE = re.compile("[a-z]")
 _NON_WORD_RE = re.compile(r"\W")
 
@@ -228,52 +239,70 @@ _LEET = {
     "0": "o", "1": "il", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g",
     "@": "a", "$": "s", "!": "i", "|": "li", "€": "e",
 }  # fmt: skip
-_LEET_CLASS = "013-9@$!|€"
-_EDGE_LEET_CLASS = "013-9$|€"  # "@" at the start of a token is a mention, "!" at the end is punctuation
+_LEET_CHARS = "".join(_LEET)
+_EDGE_LEET_CHARS = _LEET_CHARS.replace("@", "").replace("!", "")  # "@x" is a mention, "x!" punctuation
 _LEET_SYMBOLS = "@$!|€"
-# "!" and "|" also separate words typed without a space ("bye!see", "a|b"): without a vocabulary they are
-# decoded only within the first three characters of a short token ("sh!t", "b!tch").
-_PUNCTUATION_LEET = "!|"
-_MAX_PUNCTUATION_LEET_TOKEN = 6
 _MASKS = "*#_%?&^"
 
-# Stage B starts where one of these matches. Regex engines are slow when every position may start a
-# match, so each trigger starts at a "rare" character (leet, mask, "!?") and looks behind it:
-# the engine then skips from one rare character to the next. Letters tripled and spaced-out letters are
-# found separately (`_has_tripled_letter`, `_SPACED_RE`).
-_RARE_TRIGGERS = (
-    rf"(?<=[a-z][{_LEET_CLASS}])[{_LEET_CLASS}]*[a-z]",  # leet between letters: sh1t, n00b, 1d10t
-    r"(?<=!)!!|(?<=\?)\?\?",  # "!!!", "???"
+
+def _any_of(chars: str) -> str:
+    """A regex character class of exactly these characters."""
+    return f"[{re.escape(chars)}]"
+
+
+_LEET_RE, _EDGE_LEET_RE, _LEET_OR_MASK_RE = (
+    _any_of(_LEET_CHARS),
+    _any_of(_EDGE_LEET_CHARS),
+    _any_of(_LEET_CHARS + _MASKS.replace("&", "")),
+)
+
+# Stage B starts where one of these triggers matches. Regex engines are slow when every position may
+# start a match, so each trigger starts at a "rare" character (leet, mask, "!?") and looks behind it; the
+# engine then skips from one rare character to the next. Each trigger is (the rare characters it starts
+# at, the rest of the pattern). Tripled letters and spaced-out letters are found separately
+# (`_has_tripled_letter`, `_SPACED_RE`).
+_TRIGGERS = (
+    (_LEET_CHARS, rf"(?<=[a-z].){_LEET_RE}*[a-z]"),  # leet between letters: w0rd, c00l, h3ll0
+    ("!", "(?<=!)!!"),  # "!!!"
+    ("?", r"(?<=\?)\?\?"),  # "???"
 )
 # Masks and leet at the edge of a token can only be resolved with a vocabulary.
-_RARE_TRIGGERS_WITH_VOCABULARY = (
-    rf"(?<={_L}[{_LEET_CLASS}{_MASKS}])[{_LEET_CLASS}{_MASKS}]*{_L}",  # between letters: f**k, f#ck
-    rf"(?<={_L}[*#%&^])|(?<=\*){_L}|(?<={_L}_)_*(?!\w)",  # masks at an edge: f***, *ss, f__
-    # leading leet (5hit), but not 1st, 5pm, 3d
-    rf"(?<![\w@$|€].)(?<=[{_EDGE_LEET_CLASS}])[{_EDGE_LEET_CLASS}]*(?!(?:st|nd|rd|th|am|pm|[a-z])\b)[a-z]",
-    # trailing leet after at most four letters (a55)
-    "(?:"
-    + "|".join(rf"(?<=(?<![\w@$|€])[a-z]{{{k}}}[{_EDGE_LEET_CLASS}])" for k in range(1, 5))
-    + rf")[{_EDGE_LEET_CLASS}]*(?![\w@$|€])",
-    rf"(?<=(?<![\w.\-]){_L}[.\-]){_L}{{2}}|(?<={_L}{{2}}[.\-]){_L}(?![\w.\-])",  # "." or "-" as a mask: sh.t
+_TRIGGERS_WITH_VOCABULARY = (
+    (_LEET_CHARS + _MASKS.replace("&", ""), rf"(?<={_L}.){_LEET_OR_MASK_RE}*{_L}"),  # between letters: w**d
+    ("&", rf"(?<={_L}{_L}.){_L}|(?<={_L}.){_L}{_L}"),  # "&" in w&rd, but not in G&M or R&D
+    ("*#%^", rf"(?<={_L}.)"),  # a mask after a letter: w***
+    ("*", rf"{_L}"),  # an asterisk before a letter: *ord
+    ("_", rf"(?<={_L}.)_*(?!\w)"),  # underscores after a letter: wo__
+    # leading leet (5tar), but not 1st, 5pm, 3d
+    (_EDGE_LEET_CHARS, rf"(?<![\w@$|€].){_EDGE_LEET_RE}*(?!(?:st|nd|rd|th|am|pm|[a-z])\b)[a-z]"),
+    # trailing leet after at most four letters (bo55)
+    (
+        _EDGE_LEET_CHARS,
+        "(?:"
+        + "|".join(rf"(?<=(?<![\w@$|€])[a-z]{{{k}}}.)" for k in range(1, 5))
+        + rf"){_EDGE_LEET_RE}*(?![\w@$|€])",
+    ),
 )
 
 
-def _rare_trigger_pattern(triggers: tuple[str, ...], rare: str) -> re.Pattern[str]:
-    return re.compile(f"[{rare}](?:{'|'.join(triggers)})")
+def _trigger_pattern(triggers: tuple[tuple[str, str], ...]) -> re.Pattern[str]:
+    """One regex for all triggers: any rare character, then the triggers that start at that character."""
+    rare = "".join(sorted({ch for starts, _ in triggers for ch in starts}))
+    branches = "|".join(f"(?<={_any_of(starts)})(?:{rest})" for starts, rest in triggers)
+    return re.compile(f"{_any_of(rare)}(?:{branches})")
 
 
-_RARE = f"{_LEET_CLASS}{_MASKS}"
-_TRIGGER_RE = _rare_trigger_pattern(_RARE_TRIGGERS, _RARE)
-_TRIGGER_WITH_VOCABULARY_RE = _rare_trigger_pattern(
-    _RARE_TRIGGERS + _RARE_TRIGGERS_WITH_VOCABULARY, _RARE + r".\-"
-)
+_TRIGGER_RE = _trigger_pattern(_TRIGGERS)
+_TRIGGER_WITH_VOCABULARY_RE = _trigger_pattern(_TRIGGERS + _TRIGGERS_WITH_VOCABULARY)
+# "." or "-" as a mask next to a single letter (w.rd, wo-d), with a vocabulary. Kept apart because "." and
+# "-" are not rare at all: the other triggers would be tried at every one of them.
+_DOT_MASK_RE = re.compile(rf"[.\-](?:(?<=(?<![\w.\-]){_L}.){_L}{{2}}|(?<={_L}{{2}}.){_L}(?![\w.\-]))")
 
 _WHITESPACE_RE = re.compile(r"\s")  # after folding, whitespace is " ", "\n" or "\t"
 _TRIPLE_RE = re.compile(r"(.)\1\1+")  # faster than ([^\W\d_])\1\1; callers check for a letter
-# Three or more single letters joined by one and the same separator: s t u p i d, f.u.c.k, i-d-i-o-t; but
+# Three or more single letters joined by one and the same separator: w o r d, w.o.r.d, w-o-r-d; but
 # not "a U.S." in "a U.S. citizen" nor the "s" of "here's". The match starts at the first separator (see
-# _RARE_TRIGGERS for why); the run starts one character before it.
+# _TRIGGERS for why); the run starts one character before it.
 _SPACED_RE = re.compile(rf"([ .\-])(?<=(?<![\w']){_L}[ .\-]){_L}(?:\1{_L})+(?![\w'])(?!(?!\1)[.\-]{_L})")
 # For ASCII text, a quick test for _SPACED_RE: letters become "a", other word characters "1", everything
 # else " ", and three single letters in a row show as " a a a ".
@@ -324,12 +353,15 @@ _TOKEN_RE = re.compile(r"[\w@$|€*#%&^]+(?:[!?.\-'][\w@$|€*#%&^]+)*")
 _PUNCTUATION_RUN_RE = re.compile(r"([!?])\1{2,}")
 # Chunks that hold an address rather than words: URLs, e-mail addresses, @mentions and #hashtags.
 _ADDRESS_RE = re.compile(
-    r"(?:https?|ftp)://|www\W|\w\.(?:com|org|net|edu|gov|ca|uk|de|fr|io|ly)\b|[\w.+-]@[\w-]+\.\w"
+    r"(?:https?|ftp)://|www\W|\w\.(?:com|org|net|edu|gov|ca|uk|de|fr|io|ly)\b|\w\.[a-z]{2,}/|[\w.+-]@[\w-]+\.\w"
     r"|(?<![\w@$])[@#][a-z0-9_]"
 )
 _DOTTED_RE = re.compile(rf"{_L}([.\-]){_L}(?:\1{_L})+")
-_CODE_LIKE_RE = re.compile(r"[a-z]\d+[a-z]\d+")  # h1n1, h5n1: names, not leetspeak
-_NUMBER_PLURAL_RE = re.compile(r"(?<=\d)'?s$")
+# Tokens whose digits are numbers, not leet: other digits (b2b), long numbers (deficit1979), ordinals
+# (the51st), names like h1n1 and h5n1.
+_NUMBER_LIKE_RE = re.compile(r"[26]|\d{3}|\d(?:st|nd|rd|th)$|^[a-z]\d+[a-z]\d+$")
+_NUMBER_PLURAL_RE = re.compile(r"(?<=\d)'?s$")  # F18s, F18's
+_LEET_BETWEEN_LETTERS_RE = re.compile(rf"(?<=[a-z]){_LEET_RE}+(?=[a-z])")
 _ROMAN_RE = re.compile(r"(?=[mdclxvi])m*(?:c[md]|d?c{0,3})(?:x[cl]|l?x{0,3})(?:i[xv]|v?i{0,3})")
 _MAX_TOKEN_LEN = 24  # longer "words" are ids, hashes or base64, not evasions
 _TOKEN_CACHE_SIZE = 50_000  # rewritten tokens remembered per Normaliser ("sooo", "5pm", ...)
@@ -369,12 +401,13 @@ class Normaliser:
     """Undo the usual evasions of word filters; `vocabulary` resolves the ambiguous cases.
 
     The vocabulary is a set of lower-case words (slurs, profanities, insults from the model's lexicon).
-    It decides what a mask stands for ("b*stard"), which letter a "1" is, how far to collapse repeated
-    letters ("loooser" -> "loser"), and whether leet at the edge of a token is meant ("a55"). Without a
+    It decides what a mask stands for ("w*rd"), which letter a "1" is ("he11o"), how far to collapse
+    repeated letters ("gooood" -> "god" or "good"), and whether leet at the edge of a token is meant
+    ("bo55"). Without a
     vocabulary only unambiguous evasions are undone.
 
-    An instance keeps a cache of folded characters (it only grows with distinct characters seen) and is
-    safe to share between threads.
+    An instance caches folded characters (at most one entry per distinct character seen) and rewritten
+    tokens (bounded), and is safe to share between threads.
     """
 
     def __init__(self, vocabulary: Iterable[str] = ()) -> None:
@@ -404,14 +437,16 @@ class Normaliser:
         detected = self._detect(folded)
         if not any(detected):  # the fast path: most comments end here
             return NormalisedText(text, folded, None if source is None else tuple(source))
-        return self._rewrite(text, folded, source, *detected)
+        return self._rewrite(text, folded, source, detected)
 
-    def _detect(self, folded: str) -> tuple[bool, bool, bool]:
-        """Whether stage B may have work: (a trigger, a tripled letter, spaced-out letters)."""
+    def _detect(self, folded: str) -> tuple[bool, bool, bool, bool]:
+        """Whether stage B may have work: (a trigger, a tripled letter, spaced-out letters, "." or "-"
+        as a mask). A false alarm only costs time; a miss would be a bug."""
         return (
             self._trigger.search(folded) is not None,
             _has_tripled_letter(folded),
             _may_have_spaced_letters(folded),
+            bool(self._vocabulary) and _DOT_MASK_RE.search(folded) is not None,
         )
 
     # -- stage A ------------------------------------------------------------------------------------
@@ -437,8 +472,11 @@ class Normaliser:
             plain_length = len(parts[2 * k])
             source.extend(range(position, position + plain_length))
             position += plain_length
-            for i, ch in enumerate(run, position):
-                source.extend([i] * len(table[ord(ch)]))
+            if table.one_for_one(run):
+                source.extend(range(position, position + len(run)))
+            else:
+                for i, ch in enumerate(run, position):
+                    source.extend([i] * len(table[ord(ch)]))
             position += len(run)
         source.extend(range(position, len(text)))
         return "".join(parts), source
@@ -452,18 +490,16 @@ class Normaliser:
         """Map look-alike letters to Latin where that cannot destroy real Cyrillic or Greek text.
 
         Only words whose every non-ASCII letter has a Latin look-alike are candidates ("привет" never is).
-        A candidate is mapped if it mixes scripts ("іdіot"), if the text is mainly Latin, or if the Latin
-        spelling is a vocabulary word. The map is one-for-one, so offsets do not change.
+        A candidate is mapped if it mixes scripts ("wоrd"), or if the text is mainly Latin, or if every
+        non-ASCII letter of the text has a look-alike (a comment that is just "НЕУ"). The map is
+        one-for-one, so offsets do not change.
         """
         ascii_chars = len(folded.encode("ascii", "ignore"))
-        mainly_latin = ascii_chars - folded.count(" ") - folded.count("\n") > len(folded) - ascii_chars
-        # Candidate words, found from their rarest ingredient.
-        if mainly_latin:
-            seeds = _CONFUSABLE_SCRIPT_RE.finditer(folded)
-        elif self._vocabulary:
-            seeds = _LOOKALIKE_WORD_RE.finditer(folded)
-        else:  # only mixed words, which have an ASCII letter
-            seeds = _ASCII_LETTER_RE.finditer(folded)
+        latin_text = ascii_chars - folded.count(" ") - folded.count("\n") > len(folded) - ascii_chars
+        latin_text = latin_text or _NON_LOOKALIKE_LETTER_RE.search(folded) is None
+        # Candidate words are found from their rarest ingredient: the foreign letters of a Latin text, the
+        # ASCII letters (of mixed words) in any other text.
+        seeds = (_CONFUSABLE_SCRIPT_RE if latin_text else _ASCII_LETTER_RE).finditer(folded)
         chars: list[str] | None = None
         done = 0
         for seed in seeds:
@@ -471,31 +507,32 @@ class Normaliser:
                 continue  # in the word seen last
             start, end = _word_span(folded, seed.start())
             done = end
-            word = list(folded[start:end])
-            mixed = changed = False
-            for k, ch in enumerate(word):
-                if ch.isascii():
-                    mixed = mixed or ch.isalpha()
-                    continue
-                i = start + k
-                letter = self._confusable(original[i if source is None else source[i]])
-                if letter is None:
-                    break
-                word[k] = letter
-                changed = True
-            else:
-                if changed and (mixed or mainly_latin or "".join(word) in self._vocabulary):
-                    if chars is None:
-                        chars = list(folded)
-                    chars[start:end] = word
+            word = folded[start:end]
+            latin = word.translate(_TO_LATIN)
+            if any(c in _CASE_DEPENDENT_LOOKALIKES for c in latin):
+                # the original character decides: Greek "Η" is h, "η" is n
+                latin = "".join(
+                    c
+                    if c.isascii()
+                    else self._confusable(original[start + k if source is None else source[start + k]]) or c
+                    for k, c in enumerate(latin)
+                )
+            if latin == word or not latin.isascii():
+                continue  # nothing to map, or a letter without a Latin look-alike: a real foreign word
+            mixed = any("a" <= c <= "z" for c in word)
+            if mixed or latin_text:
+                if chars is None:
+                    chars = list(folded)
+                chars[start:end] = latin
         return folded if chars is None else "".join(chars)
 
     # -- stage B ------------------------------------------------------------------------------------
 
     def _rewrite(
-        self, original: str, folded: str, source: list[int] | None, trigger: bool, tripled: bool, spaced: bool
+        self, original: str, folded: str, source: list[int] | None, detected: tuple[bool, bool, bool, bool]
     ) -> NormalisedText:
         """Apply the token rewrites that `_detect` found reason for; compose the map with stage A's."""
+        trigger, tripled, spaced, dot_mask = detected
         spaced_regions = (
             [self._join_spaced(folded, m.start() - 1, m.end()) for m in _SPACED_RE.finditer(folded)]
             if spaced
@@ -505,6 +542,8 @@ class Normaliser:
         at: list[int] = [m.start() for m in self._trigger.finditer(folded)] if trigger else []
         if tripled:
             at += [m.start() for m in _TRIPLE_RE.finditer(folded) if m.group(1).isalpha()]
+        if dot_mask:
+            at += [m.start() for m in _DOT_MASK_RE.finditer(folded)]
         chunks: list[tuple[int, int]] = []
         for i in sorted(at):
             if chunks and i < chunks[-1][1]:
@@ -546,7 +585,7 @@ class Normaliser:
         return NormalisedText(original, "".join(parts), tuple(mapped))
 
     def _join_spaced(self, folded: str, start: int, end: int) -> _Region:
-        """ "s t u p i d" -> "stupid"; "a b i t c h" keeps the article when only the rest is a word."""
+        """ "w o r d" -> "word"; "a b o o k" keeps the article when only the rest is a word."""
         letters = folded[start:end:2]
         vocabulary = self._vocabulary
         if (
@@ -563,7 +602,7 @@ class Normaliser:
     def _rewrite_chunk(self, folded: str, start: int, end: int) -> list[_Region]:
         """Rewrite the tokens of one whitespace-delimited chunk and collapse "!!!!!" to "!"."""
         chunk = folded[start:end]
-        if ("@" in chunk or "#" in chunk or ":" in chunk or "www." in chunk) and _ADDRESS_RE.search(chunk):
+        if ("." in chunk or "@" in chunk or "#" in chunk or ":" in chunk) and _ADDRESS_RE.search(chunk):
             return []
         regions: list[_Region] = []
         cache = self._token_cache
@@ -590,7 +629,7 @@ class Normaliser:
         n = len(token)
         if n < 2 or n > _MAX_TOKEN_LEN or token in self._vocabulary:
             return None
-        if _DOTTED_RE.fullmatch(token):  # f.u.c.k inside punctuation: "(f.u.c.k)"
+        if _DOTTED_RE.fullmatch(token):  # w.o.r.d inside punctuation: "(w.o.r.d)"
             return token[::2], list(range(0, n, 2))
         kinds = _classify(token)
         if kinds is None:
@@ -606,8 +645,8 @@ class Normaliser:
         """Find the one vocabulary word the token spells, with its per-character offsets.
 
         Masks first stand for exactly as many letters; only if no word fits that way may a run of masks
-        stand for 1-3 letters and a leet symbol for any letter ("b$tch"). Of several fitting words the
-        shortest wins ("loooser" is "loser" rather than "looser"); a tie between equally long words leaves
+        stand for 1-3 letters and a leet symbol for any letter ("b$ll"). Of several fitting words the
+        shortest wins ("goooood" is "god" rather than "good"); a tie between equally long words leaves
         the token alone.
         """
         pieces = _pieces(token, kinds)
@@ -630,7 +669,7 @@ class Normaliser:
             if not matches:
                 continue
             if len(matches) > 1 and len(matches[0]) == len(matches[1]):
-                return None  # ambiguous: "f*ck" could be two different words
+                return None  # ambiguous: "c*t" could be "cat" or "cut"
             word = matches[0]
             m = pattern.match(word)
             assert m is not None
@@ -646,7 +685,7 @@ class Normaliser:
 
 
 def _merge_spaced(regions: list[_Region], spaced: list[_Region]) -> list[_Region]:
-    """Spaced-out letters win over token rewrites that overlap them ("f.u.c.k" is both); both lists are
+    """Spaced-out letters win over token rewrites that overlap them ("w.o.r.d" is both); both lists are
     sorted by start and free of overlaps among themselves."""
     kept: list[_Region] = []
     k = 0
@@ -676,7 +715,9 @@ def _classify(token: str) -> list[int] | None:
             kind = _LETTER
         elif ch in _LEET and (ch != "!" or first < i < last):
             kind = _LEET_CHAR
-        elif ch in _MASKS or (ch in ".-" and first < i < last and _next_to_single_letter(token, i, n)):
+        elif (ch in _MASKS and (ch != "&" or _ampersand_is_mask(token, i))) or (
+            ch in ".-" and first < i < last and _next_to_single_letter(token, i, n)
+        ):
             kind = _MASK
         else:
             kind = _OTHER
@@ -691,6 +732,14 @@ def _classify(token: str) -> list[int] | None:
     return kinds
 
 
+def _ampersand_is_mask(token: str, i: int) -> bool:
+    """An "&" between letters is a mask unless it joins single letters (R&D, S&P, G&M), as in _TRIGGERS."""
+    before, after = token[max(i - 2, 0) : i], token[i + 1 : i + 3]
+    two_before = len(before) == 2 and before.isalpha()
+    two_after = len(after) == 2 and after.isalpha()
+    return before[-1:].isalpha() and after[:1].isalpha() and (two_before or two_after)
+
+
 def _next_to_single_letter(token: str, i: int, n: int) -> bool:
     left = token[i - 1].isalpha() and (i < 2 or not token[i - 2].isalpha())
     right = token[i + 1].isalpha() and (i + 2 >= n or not token[i + 2].isalpha())
@@ -700,26 +749,11 @@ def _next_to_single_letter(token: str, i: int, n: int) -> bool:
 def _default_rewrite(token: str, kinds: list[int]) -> tuple[str, list[int]]:
     """Decode unambiguous leetspeak and collapse letters repeated three times or more to two.
 
-    Leet is decoded only in tokens that have it between two ASCII letters ("sh1t", "n00b", "1d10t"), then
-    at the edges too; never in tokens with other digits ("b2b"), names like "h1n1" and "F18s", or
-    non-Latin words. Roman numerals ("iii") and three-letter acronyms ("www") keep their letters.
+    Roman numerals ("iii") and three-letter acronyms ("www") keep their letters.
     """
-    # A plural "s" after a number is not a letter around leet: "F18s", "F18's", "1980s".
-    body = _NUMBER_PLURAL_RE.sub("", token)
-    ascii_letters = [i for i, ch in enumerate(body) if "a" <= ch <= "z"]
     chars = list(token)
-    if ascii_letters and all(k != _LETTER or "a" <= token[i] <= "z" for i, k in enumerate(kinds)):
-        first, last = ascii_letters[0], ascii_letters[-1]
-        leet = [
-            i
-            for i, k in enumerate(kinds)
-            if k == _LEET_CHAR
-            and (token[i] not in _PUNCTUATION_LEET or (i <= 2 and len(token) <= _MAX_PUNCTUATION_LEET_TOKEN))
-        ]
-        plain_digit = any(ch.isdigit() and ch not in _LEET for ch in token)
-        if any(first < i < last for i in leet) and not plain_digit and not _CODE_LIKE_RE.fullmatch(token):
-            for i in leet:
-                chars[i] = _LEET[token[i]][0]
+    for i in _leet_to_decode(token, kinds):
+        chars[i] = _LEET[token[i]][0]
     keep_repeats = (
         _ROMAN_RE.fullmatch(token) is not None
         or (len(token) == 3 and token == token[0] * 3)  # www, kkk
@@ -739,6 +773,24 @@ def _default_rewrite(token: str, kinds: list[int]) -> tuple[str, list[int]]:
         offsets.extend(range(i, i + count))
         i = j
     return "".join(text), offsets
+
+
+def _leet_to_decode(token: str, kinds: list[int]) -> list[int]:
+    """Positions of the leet characters decoded without a vocabulary (the default letter for each).
+
+    Only in tokens of 4-8 characters with leet right between two ASCII letters ("w0rd", "c00l", "h3ll0"),
+    and then at the edges too. Never "!" and "|" (as often punctuation: "yes!but"), nor in tokens whose digits
+    are numbers ("the51st", "F18s", "h1n1", "deficit1979", "b2b"), typos in long words ("powerfu8l") or
+    non-Latin words. Everything else is left to the vocabulary.
+    """
+    if not 4 <= len(token) <= 8 or not token.replace("€", "e").isascii() or _NUMBER_LIKE_RE.search(token):
+        return []
+    body = _NUMBER_PLURAL_RE.sub("", token)  # the plural "s" of F18s is no letter around leet
+    leet = [i for i, kind in enumerate(kinds) if kind == _LEET_CHAR and token[i] not in "!|"]
+    for m in _LEET_BETWEEN_LETTERS_RE.finditer(body):
+        if any(m.start() <= i < m.end() for i in leet):
+            return leet
+    return []
 
 
 def _pieces(token: str, kinds: list[int]) -> list[tuple[int, int, int, str]]:
@@ -775,9 +827,10 @@ def _letters_of(ch: str, kind: int) -> str:
 
 def _pieces_pattern(token: str, pieces: list[tuple[int, int, int, str]], loose: bool) -> re.Pattern[str]:
     """An anchored multi-line regex with one group per piece. A run of k masks stands for exactly k
-    letters, or when `loose` for 1 to max(k, 3) letters; when `loose`, a leet symbol for any letter."""
+    letters, or when `loose` and between letters for 1 to max(k, 3) ("f*k", but not "be*"); when
+    `loose`, a leet symbol stands for any letter ("b$ll")."""
     parts = []
-    for kind, start, end, letters in pieces:
+    for index, (kind, start, end, letters) in enumerate(pieces):
         if kind == _LITERAL:
             parts.append(re.escape(letters))
         elif kind == _CHOICE:
@@ -786,5 +839,6 @@ def _pieces_pattern(token: str, pieces: list[tuple[int, int, int, str]], loose: 
             parts.append(f"{re.escape(letters)}{{1,{end - start}}}")
         else:
             k = end - start
-            parts.append(f"{_L}{{1,{max(k, 3)}}}" if loose else f"{_L}{{{k}}}")
+            between_letters = 0 < index < len(pieces) - 1
+            parts.append(f"{_L}{{1,{max(k, 3)}}}" if loose and between_letters else f"{_L}{{{k}}}")
     return re.compile("^" + "".join(f"({p})" for p in parts) + "$", re.MULTILINE)

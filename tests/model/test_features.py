@@ -1,0 +1,54 @@
+import numpy as np
+
+from threadguard.model.features import DENSE_FEATURES, Featuriser
+from threadguard.model.lexicon import Lexicon
+from threadguard.text.normalise import Normaliser
+
+TEXTS = [
+    "Line them up and shoot every one of them.",
+    "you are a complete 1d10t, you know that?",
+    "The council meets on Tuesday.",
+    "",
+    "WHY WOULD ANYONE WRITE THIS!!!",
+]
+
+
+def featuriser() -> Featuriser:
+    lexicon = Lexicon.load()
+    return Featuriser(Normaliser(lexicon.words()), lexicon, word_bits=12, char_bits=12).fit(TEXTS)
+
+
+def test_token_contributions_add_up_to_the_logit() -> None:
+    f = featuriser()
+    weights = np.random.default_rng(0).normal(size=(f.n_features, 3)).astype(np.float32)
+    rows = f.transform(TEXTS)
+    for text, row in zip(TEXTS, rows, strict=True):
+        analysis = f.analyse(text)
+        unanchored = sum(
+            (weights[f.n_hashed + i] * v for i, v, first, _ in analysis.dense if first < 0), np.zeros(3)
+        )
+        for given_row in (None, row):
+            total = f.token_contributions(analysis, weights, given_row).sum(axis=0) + unanchored
+            assert np.allclose(total, np.asarray(row @ weights).ravel(), atol=1e-4)
+
+
+def test_blocks_are_l2_normalised() -> None:
+    f = featuriser()
+    row = f.transform(["you are a complete idiot"]).toarray()[0]
+    assert np.isclose(np.linalg.norm(row[: f.n_word]), 1.0)
+    assert np.isclose(np.linalg.norm(row[f.n_word : f.n_hashed]), 1.0)
+
+
+def test_pattern_features_fire_on_calls_for_violence_but_not_on_news() -> None:
+    f = featuriser()
+    call = {DENSE_FEATURES[i] for i, *_ in f.analyse("Shoot the traitors at dawn.").dense}
+    news = {DENSE_FEATURES[i] for i, *_ in f.analyse("Troops shot at the crowd in 1944.").dense}
+    assert "pat:violence_call" in call
+    assert "pat:violence_call" not in news
+
+
+def test_evasion_reaches_the_same_lexicon_features() -> None:
+    f = featuriser()
+    plain = {DENSE_FEATURES[i] for i, *_ in f.analyse("you idiot").dense}
+    evaded = {DENSE_FEATURES[i] for i, *_ in f.analyse("you 1d10t").dense}
+    assert "lex:insult" in plain and plain == evaded
