@@ -19,7 +19,16 @@ def scorer() -> Scorer:
     return Scorer.load()
 
 
-@pytest.mark.parametrize("case", FIXTURES["cases"], ids=lambda c: c["text"][:40])
+def _cases() -> list:
+    return [
+        pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=c["known_miss"]))
+        if "known_miss" in c
+        else c
+        for c in FIXTURES["cases"]
+    ]
+
+
+@pytest.mark.parametrize("case", _cases(), ids=lambda c: c["text"][:40])
 def test_behaviour(scorer: Scorer, case: dict) -> None:
     result = scorer.score([case["text"]])[0]
     for name in case.get("high", []):
@@ -86,3 +95,17 @@ def test_non_strings_are_a_clear_error(scorer: Scorer) -> None:
         scorer.score([None])  # type: ignore[list-item]
     with pytest.raises(TypeError, match="bare string"):
         scorer.score("a bare string")
+
+
+def test_large_batches_give_the_same_results_as_small_ones(scorer: Scorer) -> None:
+    from threadguard.scorer import CHUNK
+
+    texts = [
+        f"comment {i}: you are a complete idiot" if i % 3 else f"comment {i} on the budget"
+        for i in range(CHUNK + 5)
+    ]
+    whole = scorer.predict_proba(texts)
+    assert whole.shape == (CHUNK + 5, len(ATTRIBUTES))
+    assert (whole[-5:] == scorer.predict_proba(texts[-5:])).all()
+    assert len(scorer.score(texts)) == CHUNK + 5
+    assert scorer.predict_proba([]).shape == (0, len(ATTRIBUTES))

@@ -18,6 +18,7 @@ from threadguard.text.language import UNDETERMINED, LanguageIdentifier
 from threadguard.text.normalise import Normaliser
 
 SUPPORTED_LANGUAGES = ("en",)
+CHUNK = 1024  # rows featurised at a time: bounds memory on large batches, same results
 
 
 def build_featuriser(config: dict, lexicon: Lexicon) -> Featuriser:
@@ -60,7 +61,12 @@ class Scorer:
 
     def _logits(self, texts: Sequence[str]) -> np.ndarray:
         _check_texts(texts)
-        return self.model.decision_function(self.featuriser.transform(texts))
+        n_outputs = len(self.model.intercept_)
+        chunks = [
+            self.model.decision_function(self.featuriser.transform(texts[i : i + CHUNK]))
+            for i in range(0, len(texts), CHUNK)
+        ]
+        return np.vstack(chunks) if chunks else np.zeros((0, n_outputs))
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Attribute probabilities, shape (n, 7), columns in ATTRIBUTES order. No spans, no language."""
@@ -73,6 +79,10 @@ class Scorer:
     def score(self, texts: Sequence[str]) -> list[CommentScore]:
         """Full results: probabilities, target groups, spans in UTF-16 offsets, flag and language."""
         _check_texts(texts)
+        if len(texts) > CHUNK:
+            return [
+                result for i in range(0, len(texts), CHUNK) for result in self.score(texts[i : i + CHUNK])
+            ]
         analyses = [self.featuriser.analyse(t) for t in texts]
         rows = self.featuriser.transform_analyses(analyses)
         probabilities = self.model.predict_proba(rows)
