@@ -31,12 +31,6 @@ class SpanExplainer:
         self.token_threshold = token_threshold
         self.min_probability = min_probability
 
-    def token_runs(self, analysis: Analysis, attribute: str) -> list[tuple[int, int, float]]:
-        """(first token, last token, summed contribution) of each run above the threshold."""
-        j = ATTRIBUTES.index(attribute)
-        contributions = self.featuriser.token_contributions(analysis, self.model.coef_)[:, j]
-        return _runs(contributions, self.token_threshold)
-
     def spans(
         self,
         text: str,
@@ -56,8 +50,8 @@ class SpanExplainer:
             p = attributes[name]
             logit = float(np.log(max(p, 1e-12) / max(1 - p, 1e-12)))
             spans: list[Span] = []
-            for first, last, total in _runs(contributions[:, j], self.token_threshold):
-                begin, end = analysis.normalised.to_original(token_spans[first][0], token_spans[last][1])
+            for first, last, total in token_runs(contributions[:, j], self.token_threshold):
+                begin, end = original_range(analysis, token_spans, first, last)
                 drop = p - float(sigmoid(np.array(logit - total)))
                 spans.append(Span(utf16.to_utf16(begin), utf16.to_utf16(end), max(drop, 0.0)))
             if spans:
@@ -65,7 +59,15 @@ class SpanExplainer:
         return result
 
 
-def _runs(contributions: np.ndarray, threshold: float) -> list[tuple[int, int, float]]:
+def original_range(
+    analysis: Analysis, token_spans: list[tuple[int, int]], first: int, last: int
+) -> tuple[int, int]:
+    """Code-point range of the original text behind tokens first..last."""
+    return analysis.normalised.to_original(token_spans[first][0], token_spans[last][1])
+
+
+def token_runs(contributions: np.ndarray, threshold: float) -> list[tuple[int, int, float]]:
+    """(first token, last token, summed contribution) of each run of tokens above the threshold."""
     runs: list[tuple[int, int, float]] = []
     selected = np.flatnonzero(contributions > threshold)
     for t in selected:

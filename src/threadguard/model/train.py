@@ -25,7 +25,7 @@ from threadguard.datasets.registry import REGISTRY
 from threadguard.eval.metrics import mean_span_f1
 from threadguard.model.artifact import Artifact
 from threadguard.model.counterfactual import augment
-from threadguard.model.explain import SpanExplainer
+from threadguard.model.explain import original_range, token_runs
 from threadguard.model.features import Analysis, Featuriser
 from threadguard.model.labels import DOMAIN_WEIGHT, OUTPUTS, training_frame
 from threadguard.model.lexicon import Lexicon
@@ -99,31 +99,23 @@ def tune_spans(
     gold = [set(s) for s in trial["spans"]]
     analyses = [featuriser.analyse(t) for t in texts]
     tox = model.predict_proba(featuriser.transform_analyses(analyses))[:, 0]
-    explainer = SpanExplainer(featuriser, model, token_threshold=0.0, min_probability=0.0)
     contributions = [featuriser.token_contributions(a, model.coef_)[:, 0] for a in analyses]
+    token_spans = [a.token_spans for a in analyses]
     best = (0.0, 0.3, 0.3)
     for token_threshold in (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.6, 0.8):
-        explainer.token_threshold = token_threshold
         for min_probability in (0.05, 0.1, 0.2, 0.3, 0.4, 0.5):
             predicted = []
-            for analysis, c, p in zip(analyses, contributions, tox, strict=True):
+            for analysis, spans, c, p in zip(analyses, token_spans, contributions, tox, strict=True):
                 chars: set[int] = set()
                 if p >= min_probability:
-                    spans = analysis.token_spans
-                    for first, last, _ in _token_runs(c, token_threshold):
-                        b, e = analysis.normalised.to_original(spans[first][0], spans[last][1])
+                    for first, last, _ in token_runs(c, token_threshold):
+                        b, e = original_range(analysis, spans, first, last)
                         chars.update(range(b, e))
                 predicted.append(chars)
             f1 = mean_span_f1(predicted, gold)
             if f1 > best[0]:
                 best = (f1, token_threshold, min_probability)
     return best
-
-
-def _token_runs(contributions: np.ndarray, threshold: float) -> list[tuple[int, int, float]]:
-    from threadguard.model.explain import _runs
-
-    return _runs(contributions, threshold)
 
 
 def train(
