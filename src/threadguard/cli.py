@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from threadguard.attributes import ATTRIBUTES, TARGET_GROUPS
+from threadguard.scores import error_line
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Score comment threads like Perspective, offline."
@@ -61,7 +62,7 @@ def score_stream(scorer: Any, stdin: IO[bytes], stdout: IO[str], batch_size: int
         to_score = [(i, item) for i, item in enumerate(batch) if "error" not in item]
         results = scorer.score([item["text"] for _, item in to_score]) if to_score else []
         lines: list[dict[str, Any]] = [
-            {"id": item.get("id"), "error": item["error"], "model": scorer.version} if "error" in item else {}
+            error_line(item.get("id"), item["error"], scorer.version) if "error" in item else {}
             for item in batch
         ]
         for (i, item), result in zip(to_score, results, strict=True):
