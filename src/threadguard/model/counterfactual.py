@@ -35,6 +35,9 @@ def augment(frame: pd.DataFrame, lexicon: Lexicon, share: float = 0.5, seed: int
     for word, group in terms.items():
         if word not in variants:
             by_group.setdefault(group, []).append(word)
+    # sorted once: the draws below depend only on the seed, not on set iteration order
+    groups = sorted(by_group)
+    replacements = {group: sorted(words) for group, words in by_group.items()}
     pattern = re.compile(
         r"\b(" + "|".join(sorted(map(re.escape, terms), key=len, reverse=True)) + r")\b", re.I
     )
@@ -45,8 +48,8 @@ def augment(frame: pd.DataFrame, lexicon: Lexicon, share: float = 0.5, seed: int
         if match is None or rng.random() >= share:
             continue
         original = terms[match.group(1).lower()]
-        new_group = rng.choice([g for g in sorted(by_group) if g != original])
-        replacement = rng.choice(sorted(by_group[new_group]))
+        new_group = rng.choice([g for g in groups if g != original])
+        replacement = rng.choice(replacements[new_group])
         copy = dict(record)
         copy["text"] = record["text"][: match.start()] + replacement + record["text"][match.end() :]
         copy["dataset"] = f"{record['dataset']}+counterfactual"
