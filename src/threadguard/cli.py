@@ -181,3 +181,7 @@ def info(model: ModelOption = None) -> None:
     for s in artifact.card.get("training_sets", []):
         table.add_row(s["dataset"], s["licence"], f"{s['rows']:,}")
     console.print(table)
+
+
+# Verbs defined next to the code they drive; their heavy imports happen inside the function bodies.
+# --- registered verbs ---
