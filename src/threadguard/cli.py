@@ -183,5 +183,157 @@ def info(model: ModelOption = None) -> None:
     console.print(table)
 
 
+FormatOption = Annotated[str, typer.Option("--format", help="input format, or auto to sniff it")]
+ContextFlag = Annotated[
+    bool, typer.Option("--context/--no-context", help="score each comment with its article and parent")
+]
+
+
+@app.command()
+def thread(
+    file: Annotated[Path, typer.Argument(help="an export, page or dump with one or more threads")],
+    format: FormatOption = "auto",
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="write every comment's scores as JSON ('-' = stdout)")
+    ] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="write a self-contained HTML report")] = None,
+    context: ContextFlag = True,
+    model: ModelOption = None,
+) -> None:
+    """Read a thread, score every comment in context, and show the tree with a summary."""
+    from threadguard.thread.terminal import print_summary, print_thread
+
+    threads, summary, scorer = _score_threads([file], format, context, model)
+    out = errors if json_out == Path("-") else console
+    if json_out is None:
+        for t, scored in threads:
+            print_thread(console, t, scored)
+    print_summary(out, summary)
+    if json_out is not None:
+        payload = {
+            "model": scorer.version,
+            "summary": summary.as_dict(),
+            "threads": [_thread_json(t, scored) for t, scored in threads],
+        }
+        _write_json(payload, json_out)
+    if html is not None:
+        from threadguard.thread.html_report import render_report
+
+        html.write_text(
+            render_report(threads, summary, scorer.scorer.flag_thresholds, scorer.version), "utf-8"
+        )
+        out.print(f"wrote {html}")
+
+
+@app.command()
+def threads(
+    directory: Annotated[
+        Path, typer.Argument(help="a folder of exports, pages or dumps (searched recursively)")
+    ],
+    format: FormatOption = "auto",
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="write the cross-thread report as JSON")
+    ] = None,
+    similarity: Annotated[float, typer.Option(help="MinHash Jaccard threshold for near-duplicates")] = 0.8,
+    context: ContextFlag = True,
+    model: ModelOption = None,
+) -> None:
+    """Across many threads: repeat authors with their flagged rate, and copy-paste campaigns."""
+    from threadguard.thread.duplicates import Posting, near_duplicates
+    from threadguard.thread.stats import author_records
+    from threadguard.thread.terminal import print_authors, print_campaigns, print_summary
+
+    files = sorted(p for p in directory.rglob("*") if p.is_file() and not p.name.startswith("."))
+    if not files:
+        raise typer.BadParameter(f"no files in {directory}")
+    scored_threads, summary, _ = _score_threads(files, format, context, model)
+    keyed = [(_thread_key(t, i), scored) for i, (t, scored) in enumerate(scored_threads)]
+    records = author_records(keyed)
+    campaigns = near_duplicates(
+        (
+            Posting(key, s.comment.id, s.comment.author, s.comment.text)
+            for key, scored in keyed
+            for s in scored
+        ),
+        threshold=similarity,
+    )
+    print_summary(console, summary, title=f"{len(scored_threads)} threads from {len(files)} files")
+    print_authors(console, records)
+    print_campaigns(console, campaigns)
+    if json_out is not None:
+        payload = {
+            "summary": summary.as_dict(),
+            "repeat_authors": {
+                name: {"threads": len(r.threads), "comments": r.comments, "flagged": r.flagged}
+                for name, r in sorted(records.items())
+                if len(r.threads) >= 2
+            },
+            "near_duplicates": [
+                [{"thread": p.thread, "id": p.comment_id, "author": p.author, "text": p.text} for p in group]
+                for group in campaigns
+            ],
+        }
+        _write_json(payload, json_out)
+
+
+def _score_threads(files: list[Path], format: str, context: bool, model: Path | None) -> tuple[Any, Any, Any]:
+    """Read and score every thread of the files, with a progress bar and the ingest counts on stderr."""
+    from rich.progress import Progress
+
+    from threadguard.ingest import IngestReport, UnknownFormatError, read_threads
+    from threadguard.thread.context import ContextScorer
+    from threadguard.thread.scoring import score_thread
+    from threadguard.thread.stats import ThreadSummary
+
+    scorer = ContextScorer.load(model)
+    summary = ThreadSummary()
+    scored_threads = []
+    with Progress(console=errors, transient=True) as progress:
+        task = progress.add_task("scoring", total=len(files))
+        for file in files:
+            report = IngestReport()
+            try:
+                for t in read_threads(file, format=format, report=report):
+                    scored = score_thread(t, scorer, use_context=context)
+                    summary.add(scored, scorer.scorer.flag_thresholds)
+                    scored_threads.append((t, scored))
+            except (UnknownFormatError, OSError) as error:
+                errors.print(f"[red]{escape(str(file))}:[/red] {escape(str(error))}")
+                if len(files) == 1:
+                    raise typer.Exit(2) from error
+            warnings = ", ".join(f"{k} {v}" for k, v in sorted(report.warnings.items()))
+            errors.print(
+                f"{escape(str(file))} ({report.format or '?'}): {report.threads} threads, "
+                f"{report.comments_read} comments read, {report.comments_output} output"
+                + (f"; {escape(warnings)}" if warnings else "")
+            )
+            progress.advance(task)
+    return scored_threads, summary, scorer
+
+
+def _thread_key(t: Any, position: int) -> str:
+    return t.url or t.id or t.title or f"thread-{position}"
+
+
+def _thread_json(t: Any, scored: list[Any]) -> dict[str, Any]:
+    return {
+        "source": t.source,
+        "id": t.id,
+        "url": t.url,
+        "title": t.title,
+        "warnings": dict(t.warnings),
+        "comments": [s.to_line() for s in scored],
+    }
+
+
+def _write_json(payload: dict[str, Any], target: Path) -> None:
+    text = json.dumps(payload, ensure_ascii=False, indent=1)
+    if target == Path("-"):
+        sys.stdout.write(text + "\n")
+    else:
+        target.write_text(text + "\n", encoding="utf-8")
+        errors.print(f"wrote {target}")
+
+
 # Verbs defined next to the code they drive; their heavy imports happen inside the function bodies.
 # --- registered verbs ---

@@ -26,6 +26,8 @@ class CommentScore:
     language: str
     model: str
     warnings: list[str] = field(default_factory=list)
+    # attribute -> in-context probability minus the comment's own; empty when scored without context
+    context_effect: dict[str, float] = field(default_factory=dict)
 
     def to_line(self, comment_id: Any = None) -> dict[str, Any]:
         """The engine's JSON line, a public contract that the API and users build on."""
@@ -42,6 +44,8 @@ class CommentScore:
             "language": self.language,
             "model": self.model,
         }
+        if self.context_effect:
+            line["context_effect"] = {name: round(d, 6) for name, d in self.context_effect.items()}
         if self.warnings:
             line["warnings"] = list(self.warnings)
         return line
