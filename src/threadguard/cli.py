@@ -170,6 +170,39 @@ def evaluate(
     console.print(f"wrote {out / 'eval.md'} ({len(results.get('tasks', results))} tasks)")
 
 
+@app.command("train-context")
+def train_context(
+    data: DataOption = None,
+    model: ModelOption = None,
+    seed: Annotated[int, typer.Option(help="seed for the hand-written article/reply pairs")] = 0,
+) -> None:
+    """Fit the context model on ToxiChat dev and the hand-written pairs; write context.json to the model."""
+    from threadguard.model.artifact import default_model_dir
+    from threadguard.model.context import ContextModel
+    from threadguard.scorer import Scorer
+    from threadguard.thread.context import ContextScorer
+    from threadguard.thread.context_training import train_context_model
+
+    fitted = train_context_model(ContextScorer(Scorer.load(model), ContextModel()), data, seed)
+    target = (model or default_model_dir()) / "context.json"
+    fitted.save(target)
+    console.print(f"wrote {target}")
+
+
+@app.command("eval-context")
+def evaluate_context(
+    data: DataOption = None,
+    model: ModelOption = None,
+    out: Annotated[Path, typer.Option(help="folder for context.md and context.json")] = Path("reports"),
+) -> None:
+    """Score context sets alone and in context; write reports/context.md and reports/context.json."""
+    from threadguard.eval.context import evaluate_context as run
+    from threadguard.thread.context import ContextScorer
+
+    run(ContextScorer.load(model), data, out)
+    console.print((out / "context.md").read_text())
+
+
 @app.command()
 def info(model: ModelOption = None) -> None:
     """Show the model version and what it was trained on."""

@@ -19,13 +19,14 @@ import numpy as np
 
 from threadguard.attributes import ATTRIBUTES, TARGET_GROUPS
 from threadguard.model.context import FEATURES, ContextModel
-from threadguard.model.features import Analysis
+from threadguard.model.features import Analysis, Featuriser
 from threadguard.scorer import Scorer
 from threadguard.scores import CommentScore
 
 BACK_REFERENCES = frozenset({"them", "they", "their", "theirs", "those", "these", "lot", "bunch"})
 GROUP_CATEGORIES = frozenset({"identity", "slur"})
 ARTICLE_CHARS = 1000  # the title and lead carry the topic; the rest adds noise and time
+TITLE_WEIGHT = 2
 MIN_EFFECT = 0.005  # smaller moves are rounding, not context
 
 
@@ -119,7 +120,7 @@ class ContextScorer:
             for kind, part in (("parent", context.parent), ("article", _article(context.article))):
                 if part and part.strip():
                     found[kind] = probabilities[part]
-                    groups.update(groups_named(featuriser.analyse(part)))
+            groups.update(_context_groups(featuriser, context))
             rows[i] = context_features(featuriser.analyse(text), own[i], found, groups)
         return rows, own_logits, all_groups
 
@@ -140,10 +141,10 @@ class ContextScorer:
             }
             targets = dict(results[i].targets)
             if rows[i, FEATURES.index("refers_back_to_group")]:
-                # the reply attacks whom the context names, in proportion to how often it names them
-                total = sum(all_groups[i].values())
+                # the reply attacks whom the context is about: the most named group fully, others less
+                most = max(all_groups[i].values())
                 for group, count in all_groups[i].items():
-                    targets[group] = max(targets[group], attributes["IDENTITY_ATTACK"] * count / total)
+                    targets[group] = max(targets[group], attributes["IDENTITY_ATTACK"] * count / most)
             results[i] = replace(
                 results[i],
                 attributes=attributes,
@@ -153,6 +154,17 @@ class ContextScorer:
                 context_effect=effect,
             )
         return results
+
+
+def _context_groups(featuriser: Featuriser, context: Context) -> Counter[str]:
+    """Groups the context names; the headline and the parent weigh double, as a reply answers them."""
+    groups: Counter[str] = Counter()
+    title, _, body = (_article(context.article) or "").partition("\n")
+    for part, weight in ((context.parent, TITLE_WEIGHT), (title, TITLE_WEIGHT), (body, 1)):
+        if part and part.strip():
+            for group, count in groups_named(featuriser.analyse(part)).items():
+                groups[group] += weight * count
+    return groups
 
 
 def _article(article: str | None) -> str | None:
