@@ -6,11 +6,13 @@ import io
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from threadguard.attributes import ATTRIBUTES
-from threadguard.cli import score_stream
+from threadguard.cli import app, score_stream
 from threadguard.scorer import Scorer
 
 
@@ -76,3 +78,56 @@ def test_table_output_for_one_comment() -> None:
         capture_output=True, check=True, text=True,
     )  # fmt: skip
     assert "INSULT" in done.stdout and "idiot" in done.stdout
+
+
+THREADS = Path(__file__).parent / "fixtures" / "threads"
+runner = CliRunner()
+
+
+def test_thread_json_has_every_comment_with_its_place_and_context_effect() -> None:
+    result = runner.invoke(app, ["thread", str(THREADS / "report_thread.jsonl"), "--json", "-"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    (thread,) = payload["threads"]
+    comments = thread["comments"]
+    assert [c["id"] for c in comments] == ["1", "2", "3", "4"]
+    assert [c["depth"] for c in comments] == [1, 1, 2, 3]
+    assert comments[3]["parent_id"] == "3" and comments[3]["author"] == "angry_bob"
+    assert comments[1]["context_effect"]["IDENTITY_ATTACK"] > 0.1
+    assert payload["summary"]["comments"] == 4 and payload["summary"]["flagged"] >= 2
+    assert payload["model"].startswith("tg-") and "+ctx-" in payload["model"]
+
+
+def test_thread_without_context_reports_no_effect() -> None:
+    result = runner.invoke(
+        app, ["thread", str(THREADS / "report_thread.jsonl"), "--no-context", "--json", "-"]
+    )
+    assert result.exit_code == 0, result.output
+    comments = json.loads(result.stdout)["threads"][0]["comments"]
+    assert all(c["context_effect"] == {} for c in comments)
+
+
+def test_thread_html_report_is_written_and_escaped(tmp_path) -> None:
+    out = tmp_path / "report.html"
+    result = runner.invoke(app, ["thread", str(THREADS / "report_thread.jsonl"), "--html", str(out)])
+    assert result.exit_code == 0, result.output
+    page = out.read_text("utf-8")
+    assert "&lt;script&gt;" in page and "<script>window" not in page
+    assert "angry_bob" in result.output  # the tree is printed too
+
+
+def test_thread_with_an_unknown_format_is_a_clear_error() -> None:
+    result = runner.invoke(app, ["thread", str(THREADS / "report_thread.jsonl"), "--format", "myspace"])
+    assert result.exit_code == 2
+    assert "unknown format 'myspace'" in result.output
+
+
+def test_threads_finds_repeat_authors_and_campaigns(tmp_path) -> None:
+    out = tmp_path / "threads.json"
+    result = runner.invoke(app, ["threads", str(THREADS), "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(out.read_text("utf-8"))
+    assert {"troll_9", "local_reader"} <= set(payload["repeat_authors"])
+    assert payload["repeat_authors"]["troll_9"]["flagged"] == 2
+    (campaign,) = payload["near_duplicates"]
+    assert {p["id"] for p in campaign} == {"a1", "b1"}
