@@ -1,0 +1,73 @@
+"""Generic CSV with a header row: the same columns as generic JSON lines (`id`, `parent_id`, `author`,
+`text` or `body`/`comment`/`message`, `created_at`, `thread_id`, `title`, `url`, `article`, `flags`).
+
+Comma, tab and semicolon separators are recognised from the header; quoted fields may hold newlines;
+a byte order mark or a non-UTF-8 encoding is handled by `decode`. A row without text is counted as
+"unreadable_record"; a last row cut off mid-way (the file ends inside quotes, or without a line end
+after a short row) is kept, flagged "truncated" and counted as "truncated_input".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from threadguard.ingest.encoding import BOMS, decode
+from threadguard.ingest.generic import PARENT_KEYS, TEXT_KEYS, GenericThreads
+from threadguard.ingest.report import IngestReport
+from threadguard.thread.model import Thread
+
+DELIMITERS = (",", "\t", ";")
+
+
+def sniff(head: bytes, filename: str) -> bool:
+    bom, encoding = next(((b, name) for b, name in BOMS.items() if head.startswith(b)), (b"", "utf-8"))
+    text = head[len(bom) :].decode(encoding, errors="replace")
+    return not text.lstrip().startswith(("{", "[", "<")) and _delimiter(text) is not None
+
+
+def _delimiter(text: str) -> str | None:
+    """The separator whose header row names a text column and an id, parent or author column."""
+    header = text.split("\n", 1)[0]
+    for delimiter in DELIMITERS:
+        columns = {name.strip().lower() for name in next(csv.reader([header], delimiter=delimiter), [])}
+        if columns & set(TEXT_KEYS) and columns & {"id", "author", *PARENT_KEYS}:
+            return delimiter
+    return None
+
+
+def parse(stream: BinaryIO, report: IngestReport) -> Iterator[Thread]:
+    text = decode(stream.read(), report.warnings)
+    delimiter = _delimiter(text)
+    if delimiter is None:
+        if text.strip():
+            report.warnings["unreadable_record"] += 1
+        else:
+            report.warnings["empty_input"] += 1
+        return
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = [name.strip().lower() for name in next(reader)]
+    threads = GenericThreads("csv", report)
+    row: list[str] = []
+    comment = None
+    for row in _rows(reader, report):
+        comment = threads.add(dict(zip(header, row, strict=False))) if any(row) else None
+    short_last_row = len(row) < len(header) and not text.endswith(("\n", "\r"))
+    if short_last_row or text.count('"') % 2 == 1:  # an odd quote count: the file ends inside quotes
+        report.warnings["truncated_input"] += 1
+        if comment is not None:
+            comment.flags.add("truncated")
+    yield from threads.build()
+
+
+def _rows(reader: Iterator[list[str]], report: IngestReport) -> Iterator[list[str]]:
+    """The rows of `reader`; a row the csv module rejects is counted and skipped."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            report.warnings["unreadable_record"] += 1

@@ -1,0 +1,184 @@
+"""Reading JSON exports that may be cut off or damaged, shared by the JSON-family parsers.
+
+A whole document that does not parse is cut at the first error and its open brackets are closed, so a
+truncated export still gives the comments before the cut (counted as "truncated_input"). JSON lines are
+read one at a time; a line that does not parse is counted, never raised. `read_records` serves formats
+that come either way. Python's json keeps integers exact at any size, so 64-bit ids (Duoshuo) never pass
+through a float.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any, BinaryIO
+
+from threadguard.ingest.encoding import decode
+from threadguard.ingest.report import IngestReport
+
+CLOSERS = {"{": "}", "[": "]"}
+# A JSON string (group 1: its closing quote, missing when the text ends inside it) or a structural character.
+TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(")?|[\[\]{},]', re.DOTALL)
+_DECODER = json.JSONDecoder()
+
+
+def head_text(head: bytes) -> str:
+    """The sniffed head as text for pattern checks: BOM dropped, bad bytes replaced, leading space gone."""
+    return head.decode("utf-8-sig", errors="replace").lstrip()
+
+
+def first_line_record(head: bytes) -> Any:
+    """The first JSON value of a JSON-lines head; None when its first non-empty line is not complete JSON."""
+    for line in head_text(head).split("\n"):  # not splitlines(): JSON strings may hold U+2028 raw
+        if line.strip():
+            try:
+                return _DECODER.raw_decode(line.strip())[0]
+            except (json.JSONDecodeError, RecursionError):
+                return None
+    return None
+
+
+def read_document(stream: BinaryIO, report: IngestReport) -> Any:
+    """The whole stream as one JSON value; what can be recovered of a damaged one; None when empty."""
+    return parse_document(stream.read(), report)
+
+
+def parse_document(data: bytes, report: IngestReport) -> Any:
+    """`data` as one JSON value, recovering the part before a cut or a damaged spot (counted)."""
+    text = decode(data, report.warnings)
+    if not text.strip():
+        report.warnings["empty_input"] += 1
+        return None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        prefix = text[: err.pos]
+    except RecursionError:
+        report.warnings["unreadable_record"] += 1
+        return None
+    open_brackets, in_string, _ = _scan(text)
+    cut_off = in_string or bool(open_brackets)
+    report.warnings["truncated_input" if cut_off else "unreadable_record"] += 1
+    try:
+        return json.loads(_close(prefix))
+    except (json.JSONDecodeError, RecursionError):
+        return None
+
+
+def read_records(stream: BinaryIO, report: IngestReport) -> Iterator[Any]:
+    """The records of a file that is either JSON lines or one JSON document (a list gives its items).
+
+    The first line decides: a complete JSON object on it means JSON lines, streamed line by line.
+    """
+    first = stream.readline()
+    while first and not first.strip():
+        first = stream.readline()
+    if isinstance(first_line_record(first), dict):
+        yield from iter_lines(itertools.chain([first], stream), report)
+        return
+    document = parse_document(first + stream.read(), report)
+    if isinstance(document, list):
+        yield from document
+    elif document is not None:
+        yield document
+
+
+def iter_lines(lines: Iterable[bytes], report: IngestReport) -> Iterator[Any]:
+    """Every JSON value of a JSON-lines stream, one line at a time (several values on a line are fine).
+
+    A line that does not parse is "unreadable_record", or "truncated_input" when it is the last line and
+    has no line end (the file was cut there).
+    """
+    for raw in lines:
+        if not raw.strip():
+            continue
+        try:
+            line = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            line = decode(raw, report.warnings)
+        line = line.strip()
+        position = 0
+        while position < len(line):
+            try:
+                value, position = _DECODER.raw_decode(line, position)
+            except (json.JSONDecodeError, RecursionError):
+                cut_off = not raw.endswith(b"\n")
+                report.warnings["truncated_input" if cut_off else "unreadable_record"] += 1
+                break
+            yield value
+            while position < len(line) and line[position].isspace():
+                position += 1
+
+
+def _scan(text: str) -> tuple[list[str], bool, int]:
+    """The brackets still open at the end of `text`, whether it ends inside a string, and where its last
+    complete element ends: just before a comma, just after a closing bracket, or just after an opening
+    one (an empty container)."""
+    stack: list[str] = []
+    in_string = False
+    cut = 0
+    for token in TOKENS.finditer(text):
+        char = token.group()
+        in_string = char[0] == '"' and token.group(1) is None
+        if char in CLOSERS:
+            stack.append(char)
+            cut = token.end()
+        elif char in "]}" and stack:
+            stack.pop()
+            cut = token.end()
+        elif char == ",":
+            cut = token.start()
+    return stack, in_string, cut
+
+
+def _close(prefix: str) -> str:
+    """`prefix` cut back to its last complete element, with its open brackets closed."""
+    stack, _, cut = _scan(prefix)
+    # No bracket opens or closes after the last cut, so the brackets open there are those open at the end.
+    return prefix[:cut] + "".join(CLOSERS[b] for b in reversed(stack))
+
+
+def utc_iso(value: Any) -> str | None:
+    """A timestamp as ISO 8601: unix seconds (number or numeric string) and zoned ISO strings become UTC
+    ("2015-08-17T09:30:00Z"); a string without a zone is returned as the source gave it."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, str):
+        stripped = value.strip()
+        try:
+            value = float(stripped)
+        except ValueError:
+            try:
+                moment = datetime.fromisoformat(stripped)
+            except ValueError:
+                return stripped or None
+            if moment.tzinfo is None:
+                return stripped
+            return _iso(moment)
+    if isinstance(value, int | float):
+        try:
+            return _iso(datetime.fromtimestamp(value, UTC))
+        except (OverflowError, OSError, ValueError):
+            return None
+    return None
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def as_id(value: Any) -> str | None:
+    """An id as an exact string: strings as given, integers in full; anything else is no id."""
+    if isinstance(value, str):
+        return value or None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def as_text(value: Any) -> str | None:
+    """A string field, or None when the field is missing or not a string."""
+    return value if isinstance(value, str) else None

@@ -1,0 +1,102 @@
+"""The JSON-family and CSV fixtures: each is recognised as its format, and cut-off or corrupted copies
+give counted warnings, never an exception, never an invented or lost comment."""
+
+from __future__ import annotations
+
+import io
+import random
+
+import pytest
+
+from threadguard.ingest import IngestReport
+from threadguard.ingest.registry import SNIFF_BYTES, get_format, sniff_format
+
+DOCUMENTS = {
+    "reddit_thread.json": "reddit",
+    "reddit_morechildren.json": "reddit",
+    "reddit_user_listing.json": "reddit",
+    "hn_poll.json": "hn",
+    "remark42_tree.json": "remark42",
+    "commento.json": "commento",
+    "discourse_topic.json": "discourse",
+    "discourse_latest.json": "discourse",
+    "duoshuo.json": "duoshuo",
+    "isso.json": "isso",
+}
+LINES = {
+    "pushshift.ndjson": "pushshift",
+    "hn_items.jsonl": "hn",
+    "remark42_backup.ndjson": "remark42",
+    "livefyre_comments.ndjson": "livefyre",
+    "generic.jsonl": "jsonl",
+}
+TABLES = {"generic.csv": "csv", "generic_latin1.csv": "csv"}
+ALL = {**DOCUMENTS, **LINES, **TABLES}
+
+
+def _read(format_name: str, data: bytes) -> tuple[set[str], IngestReport]:
+    report = IngestReport()
+    ids = set()
+    for thread in get_format(format_name).parse(io.BytesIO(data), report):
+        report.count_thread(thread)
+        ids.update(c.id.split("~")[0] for c in thread.comments)
+    assert report.unaccounted == 0, report.as_dict()
+    return ids, report
+
+
+@pytest.mark.parametrize("name", sorted(ALL))
+def test_fixture_is_recognised_as_its_format(name, fixtures_dir):
+    path = fixtures_dir / name
+    assert sniff_format(path.read_bytes()[:SNIFF_BYTES], name).name == ALL[name]
+
+
+def _cuts(data: bytes) -> list[int]:
+    end = len(data.rstrip())
+    return sorted({1, 2, end - 1, *range(1, end, max(1, end // 40))})
+
+
+@pytest.mark.parametrize("name", sorted(DOCUMENTS))
+def test_cut_document_is_counted_and_keeps_only_real_comments(name, fixtures_dir):
+    data = (fixtures_dir / name).read_bytes()
+    full, _ = _read(DOCUMENTS[name], data)
+    for cut in _cuts(data):
+        ids, report = _read(DOCUMENTS[name], data[:cut])
+        assert report.warnings["truncated_input"] == 1, (cut, report.as_dict())
+        assert ids <= full, cut
+
+
+@pytest.mark.parametrize("name", sorted(LINES))
+def test_cut_json_lines_count_the_cut_line(name, fixtures_dir):
+    data = (fixtures_dir / name).read_bytes()
+    full, _ = _read(LINES[name], data)
+    for cut in _cuts(data):
+        ids, report = _read(LINES[name], data[:cut])
+        at_line_end = data[:cut].endswith(b"\n")
+        assert report.warnings["truncated_input"] == (0 if at_line_end else 1), (cut, report.as_dict())
+        assert ids <= full, cut
+
+
+@pytest.mark.parametrize("name", sorted(TABLES))
+def test_cut_csv_never_raises(name, fixtures_dir):
+    data = (fixtures_dir / name).read_bytes()
+    for cut in _cuts(data):
+        _read(TABLES[name], data[:cut])
+
+
+@pytest.mark.parametrize("name", sorted(ALL))
+def test_corrupted_bytes_never_raise(name, fixtures_dir):
+    data = (fixtures_dir / name).read_bytes()
+    rng = random.Random(name)
+    noise = b'{}[]",:\\\n\x00\xff\xc3tf0-'
+    for _ in range(25):
+        damaged = bytearray(data)
+        for _ in range(3):
+            damaged[rng.randrange(len(damaged))] = rng.choice(noise)
+        _read(ALL[name], bytes(damaged))
+
+
+@pytest.mark.parametrize("name", sorted(ALL))
+def test_empty_and_blank_input(name):
+    for data in (b"", b"\n \n"):
+        ids, report = _read(ALL[name], data)
+        assert ids == set() and report.threads == 0
