@@ -1,4 +1,4 @@
-"""Helpers for the format parser tests: where the hand-written fixtures are, and reading a file whole."""
+"""Fixtures for the format parser tests that take them as arguments; the same helpers as helpers.py."""
 
 from __future__ import annotations
 
@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from threadguard.ingest import IngestReport, read_threads
+from tests.ingest.helpers import FIXTURES, read
+from threadguard.ingest import IngestReport
 from threadguard.thread.model import Thread
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
 
 ReadAll = Callable[..., tuple[list[Thread], IngestReport]]
 
@@ -23,11 +22,4 @@ def fixtures_dir() -> Path:
 @pytest.fixture(scope="session")
 def read_all() -> ReadAll:
     """read_all(path, format="auto") -> (threads, report), with every comment accounted for."""
-
-    def read(path: Path, format: str = "auto") -> tuple[list[Thread], IngestReport]:
-        report = IngestReport()
-        threads = list(read_threads(path, format=format, report=report))
-        assert report.unaccounted == 0, report.as_dict()
-        return threads, report
-
     return read

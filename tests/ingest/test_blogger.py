@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.ingest.test_wxr import FIXTURES, assert_survives_damage, read, summary
+from tests.ingest.helpers import FIXTURES, assert_survives_damage, read, summary
 
 
 def test_real_export(shared_formats: Path) -> None:

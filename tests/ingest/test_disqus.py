@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.ingest.test_wxr import FIXTURES, assert_survives_damage, read, summary
+from tests.ingest.helpers import FIXTURES, Counts, assert_survives_damage, read, read_with_counts
 
 # Counts from formats/disqus/SOURCES.md. max_depth counts top-level comments as depth 1.
-REAL_EXPORTS = {
+REAL_EXPORTS: dict[str, Counts] = {
     "tl3shi_hexo-tanglei_disqus_export.xml": (340, 2693, 6, {"deleted": 6}),
     "yesilmavihayat_disqus_export_2023.xml": (1, 51, 1, {"deleted": 2}),
     "isso_disqus.xml": (3, 6, 2, {"deleted": 1}),
@@ -27,16 +27,7 @@ REAL_EXPORTS = {
 
 @pytest.mark.parametrize("name", sorted(REAL_EXPORTS))
 def test_real_exports(shared_formats: Path, name: str) -> None:
-    threads, report = read(shared_formats / "disqus" / name)
-    n_threads, n_comments, max_depth, flags = REAL_EXPORTS[name]
-    assert report.format == "disqus"
-    assert summary(threads) == {
-        "threads": n_threads,
-        "comments": n_comments,
-        "max_depth": max_depth,
-        "flags": Counter(flags),
-    }
-    assert report.comments_read == n_comments and report.unaccounted == 0
+    read_with_counts(shared_formats / "disqus" / name, "disqus", REAL_EXPORTS[name])
 
 
 def test_full_export_replies_and_duplicate_titles(shared_formats: Path) -> None:

@@ -7,12 +7,17 @@ import pytest
 from threadguard.ingest import IngestReport
 from threadguard.ingest.json_input import (
     as_id,
+    as_list,
+    comment_records,
     first_line_record,
+    html_comment,
     iter_lines,
     parse_document,
+    read_object,
     read_records,
     utc_iso,
 )
+from threadguard.thread.model import Comment
 
 
 @pytest.mark.parametrize(
@@ -88,3 +93,47 @@ def test_first_line_record_ignores_line_separators_inside_strings():
 )
 def test_utc_iso(value, iso):
     assert utc_iso(value) == iso
+
+
+@pytest.mark.parametrize(
+    ("data", "document", "warnings"),
+    [
+        (b'{"a": [1]}', {"a": [1]}, {}),
+        (b"[1, 2]", None, {"unreadable_record": 1}),
+        (b" ", None, {"empty_input": 1}),
+    ],
+)
+def test_read_object_counts_a_document_that_is_not_an_object(data, document, warnings):
+    report = IngestReport()
+    assert read_object(io.BytesIO(data), report) == document
+    assert report.warnings == warnings
+
+
+def test_comment_records_count_what_is_read_and_what_is_not():
+    def read(data):
+        return Comment(id=data["id"], parent_id=None, text="") if "id" in data else None
+
+    report = IngestReport()
+    records = [{"id": "1"}, "not an object", {"no": "id"}, {"id": "2"}]
+    pairs = list(comment_records(records, read, report))
+    assert [(record, comment.id) for record, comment in pairs] == [({"id": "1"}, "1"), ({"id": "2"}, "2")]
+    assert report.comments_read == 2 and report.warnings == {"unreadable_record": 2}
+
+
+def test_html_comment_reads_raw_field_values():
+    comment = html_comment("7", "3", "<p>Hi &amp; bye</p>", None, 0, {"deleted"})
+    assert (comment.id, comment.parent_id, comment.text, comment.author, comment.created) == (
+        "7",
+        "3",
+        "Hi & bye",
+        None,
+        "1970-01-01T00:00:00Z",
+    )
+    assert comment.flags == {"deleted", "author_missing"}
+    named = html_comment("8", None, ["not", "text"], "ann", None)
+    assert (named.text, named.created, named.flags) == ("", None, set())
+
+
+def test_as_list():
+    assert as_list([1]) == [1]
+    assert as_list({"a": 1}) == [] and as_list(None) == []

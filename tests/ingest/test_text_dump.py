@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.ingest.test_wxr import FIXTURES, assert_survives_damage, read, summary
+from tests.ingest.helpers import FIXTURES, assert_survives_damage, read, summary
 from threadguard.ingest import IngestReport
 from threadguard.ingest.text_dump import REPLY_WORDS, parse, render, sniff
 from threadguard.thread.model import Comment, Thread

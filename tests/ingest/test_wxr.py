@@ -1,65 +1,15 @@
-"""WXR reader against the real WordPress exports in ../shared/formats and small fixtures of our own.
-
-`assert_survives_damage` is shared with the Disqus, Blogger and text-dump tests."""
+"""WXR reader against the real WordPress exports in ../shared/formats and small fixtures of our own."""
 
 from __future__ import annotations
 
-import random
-from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from threadguard.ingest import IngestReport, read_threads
-from threadguard.thread.model import Thread
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
-
-
-def read(path: Path, format: str = "auto") -> tuple[list[Thread], IngestReport]:
-    report = IngestReport()
-    threads = list(read_threads(path, format=format, report=report))
-    return threads, report
-
-
-def summary(threads: list[Thread]) -> dict[str, object]:
-    comments = [c for t in threads for c in t.comments]
-    return {
-        "threads": len(threads),
-        "comments": len(comments),
-        "max_depth": max((c.depth for c in comments), default=0),
-        "flags": Counter(flag for c in comments for flag in c.flags),
-    }
-
-
-def assert_survives_damage(path: Path, format: str, tmp_path: Path, warns_on_cut: bool = True) -> None:
-    """Cut the file at several offsets and flip random bytes: never an exception, every comment read is
-    output, and (for XML) every cut is reported."""
-    data = path.read_bytes()
-    rng = random.Random(path.name)
-    copies = [(f"cut{i}", data[: len(data) * i // 5 + rng.randrange(50)]) for i in range(1, 5)]
-    for n in range(2):
-        damaged = bytearray(data)
-        for _ in range(8):
-            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
-        copies.append((f"corrupt{n}", bytes(damaged)))
-    full = sum(len(t.comments) for t in read(path, format)[0])
-    for name, content in copies:
-        target = tmp_path / f"{name}-{path.name}"
-        target.write_bytes(content)
-        threads, report = read(target, format)
-        assert report.unaccounted == 0, name
-        assert report.comments_output == sum(len(t.comments) for t in threads)
-        if name.startswith("cut"):
-            assert report.comments_read <= full, name
-            if warns_on_cut:
-                assert report.warnings["truncated_input"] + report.warnings["malformed_xml_recovered"] >= 1, (
-                    name
-                )
-
+from tests.ingest.helpers import FIXTURES, Counts, assert_survives_damage, read, read_with_counts
 
 # Counts from formats/wordpress_wxr/SOURCES.md (threads = items with comments).
-REAL_EXPORTS = {
+REAL_EXPORTS: dict[str, Counts] = {
     "wp_themeunittestdata.wordpress.xml": (7, 33, 10, {"unapproved": 3, "pingback": 2, "trackback": 2}),
     "timothyfitz_blog_wordpress.xml": (12, 381, 2, {"pingback": 174, "trackback": 1, "unapproved": 24}),
     "davidsouther_blog_wordpress.xml": (10, 26, 5, {}),
@@ -79,16 +29,7 @@ REAL_EXPORTS = {
 
 @pytest.mark.parametrize("name", sorted(REAL_EXPORTS))
 def test_real_exports(shared_formats: Path, name: str) -> None:
-    threads, report = read(shared_formats / "wordpress_wxr" / name)
-    n_threads, n_comments, max_depth, flags = REAL_EXPORTS[name]
-    assert report.format == "wxr"
-    assert summary(threads) == {
-        "threads": n_threads,
-        "comments": n_comments,
-        "max_depth": max_depth,
-        "flags": Counter(flags),
-    }
-    assert report.comments_read == n_comments and report.unaccounted == 0
+    threads = read_with_counts(shared_formats / "wordpress_wxr" / name, "wxr", REAL_EXPORTS[name])
     assert all(t.title and t.id for t in threads)
 
 

@@ -16,7 +16,7 @@ from lxml import etree
 
 from threadguard.ingest.html_text import html_to_text
 from threadguard.ingest.report import IngestReport
-from threadguard.ingest.wxr import child_text, local_name, xml_records
+from threadguard.ingest.xml_records import child_text, local_name, xml_records
 from threadguard.thread.model import Comment, Thread
 from threadguard.thread.tree import make_thread
 

@@ -11,7 +11,15 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from threadguard.ingest.html_text import html_to_text
-from threadguard.ingest.json_input import as_id, as_text, head_text, read_document, utc_iso
+from threadguard.ingest.json_input import (
+    as_id,
+    as_list,
+    as_text,
+    comment_records,
+    head_text,
+    read_object,
+    utc_iso,
+)
 from threadguard.ingest.report import IngestReport
 from threadguard.thread.model import Comment, Thread
 from threadguard.thread.tree import make_thread
@@ -27,31 +35,21 @@ def sniff(head: bytes, filename: str) -> bool:
 
 
 def parse(stream: BinaryIO, report: IngestReport) -> Iterator[Thread]:
-    document = read_document(stream, report)
-    if not isinstance(document, dict):
-        if document is not None:
-            report.warnings["unreadable_record"] += 1
+    document = read_object(stream, report)
+    if document is None:
         return
     names = {
         as_id(c.get("commenterHex")): as_text(c.get("name"))
-        for c in _list(document.get("commenters"))
+        for c in as_list(document.get("commenters"))
         if isinstance(c, dict)
     }
     pages: dict[str, list[Comment]] = {}
-    for data in _list(document.get("comments")):
-        comment = _comment(data, names) if isinstance(data, dict) else None
-        if comment is None:
-            report.warnings["unreadable_record"] += 1
-            continue
-        report.comments_read += 1
+    records = comment_records(as_list(document.get("comments")), lambda data: _comment(data, names), report)
+    for data, comment in records:
         page = (as_text(data.get("domain")) or "") + (as_text(data.get("url")) or "")
         pages.setdefault(page, []).append(comment)
     for page, comments in pages.items():
         yield make_thread("commento", comments, id=page or None, url=page or None)
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
 
 
 def _comment(data: dict[str, Any], names: dict[str | None, str | None]) -> Comment | None:

@@ -14,7 +14,15 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from threadguard.ingest.html_text import html_to_text
-from threadguard.ingest.json_input import as_id, as_text, head_text, read_document, utc_iso
+from threadguard.ingest.json_input import (
+    as_id,
+    as_list,
+    as_text,
+    comment_records,
+    head_text,
+    read_object,
+    utc_iso,
+)
 from threadguard.ingest.report import IngestReport
 from threadguard.thread.model import Comment, Thread
 from threadguard.thread.tree import make_thread
@@ -30,10 +38,8 @@ def sniff(head: bytes, filename: str) -> bool:
 
 
 def parse(stream: BinaryIO, report: IngestReport) -> Iterator[Thread]:
-    document = read_document(stream, report)
-    if not isinstance(document, dict):
-        if document is not None:
-            report.warnings["unreadable_record"] += 1
+    document = read_object(stream, report)
+    if document is None:
         return
     stream_posts = document.get("post_stream")
     posts = (
@@ -43,12 +49,7 @@ def parse(stream: BinaryIO, report: IngestReport) -> Iterator[Thread]:
     )
     topics: dict[str | None, list[Comment]] = {}
     titles: dict[str | None, str | None] = {}
-    for post in posts if isinstance(posts, list) else []:
-        comment = _comment(post) if isinstance(post, dict) else None
-        if comment is None:
-            report.warnings["unreadable_record"] += 1
-            continue
-        report.comments_read += 1
+    for post, comment in comment_records(as_list(posts), _comment, report):
         topic = as_id(post.get("topic_id")) or as_id(document.get("id"))
         topics.setdefault(topic, []).append(comment)
         titles.setdefault(topic, as_text(post.get("topic_title")) or as_text(post.get("title")))

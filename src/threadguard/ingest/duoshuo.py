@@ -11,8 +11,15 @@ import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from threadguard.ingest.html_text import html_to_text
-from threadguard.ingest.json_input import as_id, as_text, head_text, read_document, utc_iso
+from threadguard.ingest.json_input import (
+    as_id,
+    as_list,
+    as_text,
+    comment_records,
+    head_text,
+    html_comment,
+    read_object,
+)
 from threadguard.ingest.report import IngestReport
 from threadguard.thread.model import Comment, Thread
 from threadguard.thread.tree import make_thread
@@ -28,24 +35,17 @@ def sniff(head: bytes, filename: str) -> bool:
 
 
 def parse(stream: BinaryIO, report: IngestReport) -> Iterator[Thread]:
-    document = read_document(stream, report)
-    if not isinstance(document, dict):
-        if document is not None:
-            report.warnings["unreadable_record"] += 1
+    document = read_object(stream, report)
+    if document is None:
         return
     pages: dict[str | None, dict[str, Any]] = {}
-    for page in _list(document.get("threads")):
+    for page in as_list(document.get("threads")):
         if isinstance(page, dict):
             pages[as_id(page.get("thread_id"))] = page
         else:
             report.warnings["unreadable_record"] += 1
     comments: dict[str | None, list[Comment]] = {thread_id: [] for thread_id in pages}
-    for post in _list(document.get("posts")):
-        comment = _comment(post) if isinstance(post, dict) else None
-        if comment is None:
-            report.warnings["unreadable_record"] += 1
-            continue
-        report.comments_read += 1
+    for post, comment in comment_records(as_list(document.get("posts")), _comment, report):
         comments.setdefault(as_id(post.get("thread_id")), []).append(comment)
     for thread_id, thread_comments in comments.items():
         page = pages.get(thread_id, {})
@@ -58,25 +58,13 @@ def parse(stream: BinaryIO, report: IngestReport) -> Iterator[Thread]:
         )
 
 
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
 def _comment(post: dict[str, Any]) -> Comment | None:
     post_id = as_id(post.get("post_id"))
     if post_id is None:
         return None
-    ancestors = _list(post.get("parents"))
+    ancestors = as_list(post.get("parents"))
+    parent_id = as_id(ancestors[-1]) if ancestors else None
     author = as_text(post.get("author_name")) or None
     status = STATUS_FLAGS.get(as_text(post.get("status")) or "")
     flags = {status} if status else set()
-    if author is None:
-        flags.add("author_missing")
-    return Comment(
-        id=post_id,
-        parent_id=as_id(ancestors[-1]) if ancestors else None,
-        text=html_to_text(as_text(post.get("message")) or ""),
-        author=author,
-        created=utc_iso(post.get("created_at")),
-        flags=flags,
-    )
+    return html_comment(post_id, parent_id, post.get("message"), author, post.get("created_at"), flags)

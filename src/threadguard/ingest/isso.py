@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO
 from urllib.parse import unquote_plus
 
-from threadguard.ingest.json_input import as_id, as_text, head_text, read_document, utc_iso
+from threadguard.ingest.json_input import as_id, as_text, comment_records, head_text, read_document, utc_iso
 from threadguard.ingest.report import IngestReport
 from threadguard.thread.model import Comment, Thread
 from threadguard.thread.tree import make_thread
@@ -33,14 +33,7 @@ def parse(stream: BinaryIO, report: IngestReport) -> Iterator[Thread]:
         if not isinstance(page, dict) or not isinstance(page.get("comments"), list):
             report.warnings["unreadable_record"] += 1
             continue
-        comments = []
-        for data in page["comments"]:
-            comment = _comment(data) if isinstance(data, dict) else None
-            if comment is None:
-                report.warnings["unreadable_record"] += 1
-                continue
-            report.comments_read += 1
-            comments.append(comment)
+        comments = [comment for _, comment in comment_records(page["comments"], _comment, report)]
         title = as_text(page.get("title"))
         path = as_text(page.get("id"))
         comments.sort(key=lambda c: int(c.id) if c.id.isdecimal() else 0)

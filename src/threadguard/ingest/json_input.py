@@ -4,7 +4,8 @@ A whole document that does not parse is cut at the first error and its open brac
 truncated export still gives the comments before the cut (counted as "truncated_input"). JSON lines are
 read one at a time; a line that does not parse is counted, never raised. `read_records` serves formats
 that come either way. Python's json keeps integers exact at any size, so 64-bit ids (Duoshuo) never pass
-through a float.
+through a float. `comment_records` turns records into Comments, counting each one read or unreadable, and
+the field helpers below read ids, text and timestamps whatever type the export gave them.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any, BinaryIO
 
 from threadguard.ingest.encoding import decode
+from threadguard.ingest.html_text import html_to_text
 from threadguard.ingest.report import IngestReport
+from threadguard.thread.model import Comment
 
 CLOSERS = {"{": "}", "[": "]"}
 # A JSON string (group 1: its closing quote, missing when the text ends inside it) or a structural character.
@@ -44,6 +47,17 @@ def first_line_record(head: bytes) -> Any:
 def read_document(stream: BinaryIO, report: IngestReport) -> Any:
     """The whole stream as one JSON value; what can be recovered of a damaged one; None when empty."""
     return parse_document(stream.read(), report)
+
+
+def read_object(stream: BinaryIO, report: IngestReport) -> dict[str, Any] | None:
+    """The whole stream as one JSON object, for exports that are a single object; any other document is
+    "unreadable_record"; None when there is no object."""
+    document = read_document(stream, report)
+    if isinstance(document, dict):
+        return document
+    if document is not None:
+        report.warnings["unreadable_record"] += 1
+    return None
 
 
 def parse_document(data: bytes, report: IngestReport) -> Any:
@@ -111,6 +125,40 @@ def iter_lines(lines: Iterable[bytes], report: IngestReport) -> Iterator[Any]:
             yield value
             while position < len(line) and line[position].isspace():
                 position += 1
+
+
+def comment_records(
+    records: Iterable[Any], read: Callable[[dict[str, Any]], Comment | None], report: IngestReport
+) -> Iterator[tuple[dict[str, Any], Comment]]:
+    """(record, comment) for every record `read` makes a comment of, each counted as read; a record that is
+    not an object, or lacks what a comment needs (`read` gives None), is counted as "unreadable_record"."""
+    for record in records:
+        comment = read(record) if isinstance(record, dict) else None
+        if comment is None:
+            report.warnings["unreadable_record"] += 1
+            continue
+        report.comments_read += 1
+        yield record, comment
+
+
+def html_comment(
+    comment_id: str,
+    parent_id: str | None,
+    html: Any,
+    author: str | None,
+    created: Any,
+    flags: Iterable[str] = (),
+) -> Comment:
+    """A Comment from the raw values of a record's fields: the text from HTML (not a string: no text), the
+    time in any form `utc_iso` reads, and "author_missing" added when there is no author."""
+    return Comment(
+        id=comment_id,
+        parent_id=parent_id,
+        text=html_to_text(as_text(html) or ""),
+        author=author,
+        created=utc_iso(created),
+        flags={*flags, *(() if author else ("author_missing",))},
+    )
 
 
 def _scan(text: str) -> tuple[list[str], bool, int]:
@@ -182,3 +230,8 @@ def as_id(value: Any) -> str | None:
 def as_text(value: Any) -> str | None:
     """A string field, or None when the field is missing or not a string."""
     return value if isinstance(value, str) else None
+
+
+def as_list(value: Any) -> list[Any]:
+    """A list field, or an empty list when the field is missing or not a list."""
+    return value if isinstance(value, list) else []

@@ -10,8 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from threadguard.ingest.html_text import html_to_text
-from threadguard.ingest.json_input import as_id, as_text, first_line_record, head_text, iter_lines, utc_iso
+from threadguard.ingest.json_input import (
+    as_id,
+    as_text,
+    comment_records,
+    first_line_record,
+    head_text,
+    html_comment,
+    iter_lines,
+)
 from threadguard.ingest.report import IngestReport
 from threadguard.thread.model import Comment, Thread
 from threadguard.thread.tree import make_thread
@@ -48,17 +55,9 @@ def parse(stream: BinaryIO, report: IngestReport) -> Iterator[Thread]:
 
 
 def _thread(article: dict[str, Any], report: IngestReport) -> Thread:
-    comments = []
-    for data in article["comments"]:
-        comment = _comment(data) if isinstance(data, dict) else None
-        if comment is None:
-            report.warnings["unreadable_record"] += 1
-            continue
-        report.comments_read += 1
-        comments.append(comment)
     return make_thread(
         "livefyre",
-        comments,
+        [comment for _, comment in comment_records(article["comments"], _comment, report)],
         id=as_id(article.get("id")),
         url=as_text(article.get("source")),
         title=as_text(article.get("title")),
@@ -70,11 +69,6 @@ def _comment(data: dict[str, Any]) -> Comment | None:
     if comment_id is None:
         return None
     author = as_text(data.get("imported_display_name")) or as_id(data.get("author_id"))
-    return Comment(
-        id=comment_id,
-        parent_id=as_id(data.get("parent_id")),
-        text=html_to_text(as_text(data.get("body_html")) or ""),
-        author=author,
-        created=utc_iso(data.get("created")),
-        flags=set() if author else {"author_missing"},
+    return html_comment(
+        comment_id, as_id(data.get("parent_id")), data.get("body_html"), author, data.get("created")
     )

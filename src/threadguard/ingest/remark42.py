@@ -12,8 +12,15 @@ import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from threadguard.ingest.html_text import html_to_text
-from threadguard.ingest.json_input import as_id, as_text, first_line_record, head_text, read_records, utc_iso
+from threadguard.ingest.json_input import (
+    as_id,
+    as_text,
+    comment_records,
+    first_line_record,
+    head_text,
+    html_comment,
+    read_records,
+)
 from threadguard.ingest.report import IngestReport
 from threadguard.thread.model import Comment, Thread
 from threadguard.thread.tree import make_thread
@@ -39,19 +46,15 @@ def parse(stream: BinaryIO, report: IngestReport) -> Iterator[Thread]:
             continue  # users and read-only flags of posts: nothing a comment needs
         is_tree = isinstance(record, dict) and "comments" in record and "id" not in record
         nodes = record["comments"] if is_tree else [record]
-        for data, page in _flatten(nodes if isinstance(nodes, list) else [nodes]):
-            comment = _comment(data)
-            if comment is None:
-                report.warnings["unreadable_record"] += 1
-                continue
-            report.comments_read += 1
-            pages.setdefault(page, []).append(comment)
+        flat = _flatten(nodes if isinstance(nodes, list) else [nodes])
+        for data, comment in comment_records(flat, _comment, report):
+            pages.setdefault(_page(data), []).append(comment)
     for page, comments in pages.items():
         yield make_thread("remark42", comments, id=page, url=page)
 
 
-def _flatten(nodes: list[Any]) -> Iterator[tuple[Any, str | None]]:
-    """(comment, page url) for flat comments and for every node of an API tree, parents first."""
+def _flatten(nodes: list[Any]) -> Iterator[Any]:
+    """Flat comments and every node of an API tree, parents first."""
     stack = list(reversed(nodes))
     while stack:
         node = stack.pop()
@@ -59,24 +62,20 @@ def _flatten(nodes: list[Any]) -> Iterator[tuple[Any, str | None]]:
             replies = node.get("replies")
             stack.extend(reversed(replies if isinstance(replies, list) else []))
             node = node["comment"]
-        locator = node.get("locator") if isinstance(node, dict) else None
-        yield node, as_text(locator.get("url")) if isinstance(locator, dict) else None
+        yield node
 
 
-def _comment(data: Any) -> Comment | None:
-    comment_id = as_id(data.get("id")) if isinstance(data, dict) else None
+def _page(data: dict[str, Any]) -> str | None:
+    """The comment's page url, which names its thread."""
+    locator = data.get("locator")
+    return as_text(locator.get("url")) if isinstance(locator, dict) else None
+
+
+def _comment(data: dict[str, Any]) -> Comment | None:
+    comment_id = as_id(data.get("id"))
     if comment_id is None:
         return None
     user = data.get("user") if isinstance(data.get("user"), dict) else {}
     author = as_text(user.get("name")) or None
     flags = {"deleted"} if data.get("delete") is True else set()
-    if author is None:
-        flags.add("author_missing")
-    return Comment(
-        id=comment_id,
-        parent_id=as_id(data.get("pid")),
-        text=html_to_text(as_text(data.get("text")) or ""),
-        author=author,
-        created=utc_iso(data.get("time")),
-        flags=flags,
-    )
+    return html_comment(comment_id, as_id(data.get("pid")), data.get("text"), author, data.get("time"), flags)

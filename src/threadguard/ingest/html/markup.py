@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from lxml import etree
@@ -185,6 +185,16 @@ def read_comment(
     if author is None:
         flags.add("author_missing")
     return Comment(id=id, parent_id=parent_id, text=text, author=author, created=created, flags=flags)
+
+
+def flat_posts(
+    posts: Iterable[Element], fields: Fields, post_id: re.Pattern[str]
+) -> Iterator[tuple[Element, Comment]]:
+    """(post, comment) for each post of a flat forum page, where replies show only as quotes: no parents,
+    and the id is the first group of `post_id` matched against the element's id (its place when none)."""
+    for post in posts:
+        match = post_id.match(post.get("id", ""))
+        yield post, read_comment(post, fields, match.group(1) if match else path_id(post), None)
 
 
 def _is_byline(element: Element, body: Element, fields: Fields) -> bool:

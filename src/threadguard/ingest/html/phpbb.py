@@ -7,14 +7,7 @@ import re
 
 from lxml import etree
 
-from threadguard.ingest.html.markup import (
-    Fields,
-    detached,
-    has_class,
-    path_id,
-    read_comment,
-    remove_keeping_tail,
-)
+from threadguard.ingest.html.markup import Fields, detached, flat_posts, has_class, remove_keeping_tail
 from threadguard.thread.model import Comment
 
 Element = etree._Element
@@ -35,9 +28,7 @@ def detect(tree: Element) -> bool:
 
 def comments(tree: Element) -> list[Comment]:
     found = []
-    for post in _posts(tree):
-        match = POST_ID.match(post.get("id", ""))
-        comment = read_comment(post, FIELDS, match.group(1) if match else path_id(post), None)
+    for post, comment in flat_posts(_posts(tree), FIELDS, POST_ID):
         comment.created = comment.created or _date(post)
         found.append(comment)
     return found

@@ -8,7 +8,7 @@ import re
 
 from lxml import etree
 
-from threadguard.ingest.html.markup import Fields, has_class, path_id, read_comment
+from threadguard.ingest.html.markup import Fields, flat_posts, has_class
 from threadguard.thread.model import Comment
 
 Element = etree._Element
@@ -28,9 +28,7 @@ def detect(tree: Element) -> bool:
 
 def comments(tree: Element) -> list[Comment]:
     found = []
-    for post in _posts(tree):
-        match = POST_ID.match(post.get("id", ""))
-        comment = read_comment(post, FIELDS, match.group(1) if match else path_id(post), None)
+    for post, comment in flat_posts(_posts(tree), FIELDS, POST_ID):
         comment.author = comment.author or post.get("data-author") or None
         if comment.author:
             comment.flags.discard("author_missing")
