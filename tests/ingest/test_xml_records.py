@@ -81,3 +81,11 @@ def test_recovery_decodes_the_declared_encoding_and_repairs_what_xml_forbids():
 @pytest.mark.parametrize("data", [b"", b"not xml at all"])
 def test_unreadable_input_is_counted(data):
     assert _records(data, {"c": 1}) == ([], {"malformed_xml_recovered": 1, "unreadable_input": 1})
+
+
+def test_root_tag_skips_stray_bytes_declaration_and_comments_but_not_prose() -> None:
+    from threadguard.ingest.xml_records import root_tag
+
+    assert root_tag(b'`<?xml version="1.0"?>\n<!-- export -->\n<disqus xmlns="x">') == "disqus"
+    assert root_tag(b"\xef\xbb\xbf<rss version='2.0'>") == "rss"
+    assert root_tag(b"# Disqus exports\n\nThey start with `<disqus>` and list threads.") is None

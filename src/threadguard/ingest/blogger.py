@@ -16,7 +16,7 @@ from lxml import etree
 
 from threadguard.ingest.html_text import html_to_text
 from threadguard.ingest.report import IngestReport
-from threadguard.ingest.xml_records import child_text, local_name, xml_records
+from threadguard.ingest.xml_records import child_text, local_name, root_tag, xml_records
 from threadguard.thread.model import Comment, Thread
 from threadguard.thread.tree import make_thread
 
@@ -25,7 +25,7 @@ KIND = "http://schemas.google.com/g/2005#kind"
 
 
 def sniff(head: bytes, filename: str) -> bool:
-    return b"<feed" in head and b"schemas.google.com/blogger/2008/kind#" in head
+    return root_tag(head) == "feed" and b"schemas.google.com/blogger/2008/kind#" in head
 
 
 def parse(stream: BinaryIO, report: IngestReport) -> Iterator[Thread]:

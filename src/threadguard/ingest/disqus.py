@@ -18,7 +18,7 @@ from lxml import etree
 
 from threadguard.ingest.html_text import html_to_text
 from threadguard.ingest.report import IngestReport
-from threadguard.ingest.xml_records import child_text, local_name, xml_records
+from threadguard.ingest.xml_records import child_text, local_name, root_tag, xml_records
 from threadguard.thread.model import Comment, Thread
 from threadguard.thread.tree import make_thread
 
@@ -36,7 +36,7 @@ class _ThreadInfo:
 
 
 def sniff(head: bytes, filename: str) -> bool:
-    return b"<disqus" in head
+    return root_tag(head) == "disqus"
 
 
 def parse(stream: BinaryIO, report: IngestReport) -> Iterator[Thread]:

@@ -13,7 +13,7 @@ from lxml import etree
 
 from threadguard.ingest.html_text import html_to_text
 from threadguard.ingest.report import IngestReport
-from threadguard.ingest.xml_records import child_text, local_name, xml_records
+from threadguard.ingest.xml_records import child_text, local_name, root_tag, xml_records
 from threadguard.thread.model import Comment, Thread
 from threadguard.thread.tree import make_thread
 
@@ -24,7 +24,7 @@ TYPE_FLAGS = {"pingback": "pingback", "trackback": "trackback"}
 
 
 def sniff(head: bytes, filename: str) -> bool:
-    return b"<rss" in head and (b"wordpress.org/export" in head or b"<wp:comment" in head)
+    return root_tag(head) == "rss" and (b"wordpress.org/export" in head or b"<wp:comment" in head)
 
 
 def parse(stream: BinaryIO, report: IngestReport) -> Iterator[Thread]:

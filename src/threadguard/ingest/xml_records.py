@@ -32,6 +32,18 @@ XML_ENTITIES = {"amp;", "lt;", "gt;", "quot;", "apos;"}
 _LOCAL_NAMES: dict[object, str] = {}  # tag -> local name; a file has few distinct tags
 
 
+ROOT_TAG = re.compile(
+    rb"^[^<]{0,16}(?:\s|<\?xml[^>]*\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<([A-Za-z_][\w:.-]*)", re.DOTALL
+)
+
+
+def root_tag(head: bytes) -> str | None:
+    """The name of the first element, past a few stray bytes, the declaration, comments and doctype:
+    how a sniffer tells an export from a page or a README that merely mentions its tags."""
+    match = ROOT_TAG.match(head.removeprefix(BOM))
+    return match.group(1).decode("ascii", errors="replace") if match else None
+
+
 def local_name(element: etree._Element) -> str:
     """The tag without namespace or prefix: exports disagree on namespace URIs, and a recovering
     parser leaves undeclared prefixes in the tag ("atom:link")."""
