@@ -95,13 +95,15 @@ class ContextScorer:
         return cls(scorer, model_path=Path(path) / "context.json" if path else None)
 
     def features(
-        self, texts: Sequence[str], contexts: Sequence[Context | None]
+        self, texts: Sequence[str], contexts: Sequence[Context | None], own_logits: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray, list[Counter[str]]]:
-        """FEATURES rows, the comments' own attribute logits and the groups each context names."""
+        """FEATURES rows, the comments' own attribute logits (computed unless given) and the groups each
+        context names."""
         if len(texts) != len(contexts):
             raise ValueError(f"{len(texts)} texts but {len(contexts)} contexts")
         featuriser = self.scorer.featuriser
-        own_logits = self.scorer._logits(texts)[:, : len(ATTRIBUTES)]
+        if own_logits is None:
+            own_logits = self.scorer._logits(texts)[:, : len(ATTRIBUTES)]
         own = 1.0 / (1.0 + np.exp(-own_logits))
         wanted: list[str] = []
         for context in contexts:
@@ -126,8 +128,14 @@ class ContextScorer:
 
     def score(self, texts: Sequence[str], contexts: Sequence[Context | None]) -> list[CommentScore]:
         """Each comment's full result, moved by its context; `context_effect` says by how much."""
+        if len(texts) != len(contexts):
+            raise ValueError(f"{len(texts)} texts but {len(contexts)} contexts")
         results = self.scorer.score(texts)
-        rows, own_logits, all_groups = self.features(texts, contexts)
+        if all(context is None or context.empty for context in contexts):
+            return results
+        own = np.array([[r.attributes[a] for a in ATTRIBUTES] for r in results]).reshape(len(results), -1)
+        own = np.clip(own, 1e-15, 1 - 1e-15)
+        rows, own_logits, all_groups = self.features(texts, contexts, np.log(own / (1 - own)))
         in_context = 1.0 / (1.0 + np.exp(-self.model.decision_function(rows, own_logits)))
         thresholds = self.scorer.flag_thresholds
         for i, context in enumerate(contexts):

@@ -1,0 +1,142 @@
+"""CLI verbs of the server: `serve`, `db upgrade|current`, `users create|create-key|revoke-key`.
+Heavy imports happen inside the functions so that `threadguard --help` stays fast."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+DbOption = Annotated[
+    str,
+    typer.Option("--db", help="database URL or SQLite file (postgresql://user:pw@host/db for PostgreSQL)"),
+]
+DEFAULT_DB = "sqlite:///threadguard.db"
+
+db_app = typer.Typer(no_args_is_help=True, help="Database schema migrations.")
+users_app = typer.Typer(no_args_is_help=True, help="Moderator accounts and API keys.")
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8080,
+    db: DbOption = DEFAULT_DB,
+    policy: Annotated[
+        str | None, typer.Option("--policy", help="policy TOML (default: news-site policy)")
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", help="model artifact folder (default: shipped)")
+    ] = None,
+    workers: Annotated[int, typer.Option(help="server processes (each loads the model, ~1 per core)")] = 1,
+    require_key: Annotated[bool, typer.Option(help="refuse comments:analyze without a valid ?key=")] = True,
+    secure_cookies: Annotated[
+        bool, typer.Option(help="session cookie over HTTPS only (off: plain-HTTP LAN)")
+    ] = True,
+) -> None:
+    """Serve the Perspective-compatible API, the native API (/docs) and the moderator app (/)."""
+    import os
+
+    import uvicorn
+
+    from threadguard.policy import Policy
+    from threadguard.service.settings import Settings
+    from threadguard.store.database import make_engine, upgrade
+
+    Policy.load(policy)  # a broken policy file fails here, once, with its message
+    engine = make_engine(db)
+    upgrade(engine)  # once, before the workers start
+    engine.dispose()
+    settings = Settings(
+        db_url=db, policy_path=policy, model_path=model, require_api_key=require_key,
+        secure_cookies=secure_cookies, migrate=False,
+    )  # fmt: skip
+    if os.environ.get("THREADGUARD_SECRET_KEY"):
+        settings.secret_key = os.environ["THREADGUARD_SECRET_KEY"]
+    os.environ.update(settings.to_env())  # how the settings reach every worker process
+    typer.echo(f"threadguard on http://{host}:{port}  (docs /docs, moderator app /, {workers} worker(s))")
+    uvicorn.run(
+        "threadguard.service.app:app_from_env", factory=True, host=host, port=port, workers=workers,
+        access_log=False, log_level="warning", timeout_graceful_shutdown=5,
+    )  # fmt: skip
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = DEFAULT_DB) -> None:
+    """Apply the schema migrations (the server also does this when it starts)."""
+    from threadguard.store.database import current_revision, make_engine, upgrade
+
+    engine = make_engine(db)
+    upgrade(engine)
+    typer.echo(f"schema at revision {current_revision(engine)}")
+
+
+@db_app.command("current")
+def db_current(db: DbOption = DEFAULT_DB) -> None:
+    """Show the schema revision of the database."""
+    from threadguard.store.database import current_revision, make_engine
+
+    typer.echo(current_revision(make_engine(db)) or "empty (run `threadguard db upgrade`)")
+
+
+@users_app.command("create")
+def users_create(
+    username: Annotated[str, typer.Argument(help="login name")],
+    role: Annotated[str, typer.Option(help="admin or moderator")] = "moderator",
+    password: Annotated[
+        str,
+        typer.Option(prompt=True, confirmation_prompt=True, hide_input=True, help="at least 8 characters"),
+    ] = "",
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Create a moderator account (password hashed with argon2id)."""
+    from threadguard.store.database import make_engine, session_factory, upgrade
+    from threadguard.store.users import UserError, create_user
+
+    engine = make_engine(db)
+    upgrade(engine)
+    try:
+        with session_factory(engine).begin() as session:
+            create_user(session, username, password, role)
+    except UserError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"created {role} {username!r}")
+
+
+@users_app.command("create-key")
+def users_create_key(
+    username: Annotated[str, typer.Argument(help="the account the key acts as")],
+    name: Annotated[str, typer.Option(help="what the key is for, e.g. the site")] = "default",
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Create an API key for `?key=`; it is printed once and stored only as a hash."""
+    from sqlalchemy import select
+
+    from threadguard.store.database import make_engine, session_factory, upgrade
+    from threadguard.store.schema import User
+    from threadguard.store.users import create_api_key
+
+    engine = make_engine(db)
+    upgrade(engine)
+    with session_factory(engine).begin() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            typer.echo(f"error: no user {username!r}; create it with `threadguard users create`", err=True)
+            raise typer.Exit(2)
+        typer.echo(create_api_key(session, user, name))
+
+
+@users_app.command("revoke-key")
+def users_revoke_key(
+    key_id: Annotated[int, typer.Argument(help="the key's id (in the audit log of create_api_key)")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Revoke an API key; requests with it are refused from now on."""
+    from threadguard.store.database import make_engine, session_factory
+    from threadguard.store.users import revoke_api_key
+
+    with session_factory(make_engine(db)).begin() as session:
+        if not revoke_api_key(session, key_id, actor="cli"):
+            typer.echo(f"error: no active key {key_id}", err=True)
+            raise typer.Exit(2)
+    typer.echo(f"revoked key {key_id}")

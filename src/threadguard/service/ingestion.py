@@ -1,0 +1,68 @@
+"""Ingest threads into the store: score each comment in its context, let the policy sort it, and
+commit thread by thread, so that a crash loses at most the thread in flight and a re-run adds only
+what is missing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from threadguard.ingest import IngestReport, read_threads
+from threadguard.policy import Decision
+from threadguard.service.runtime import Runtime
+from threadguard.store.comments import ThreadIngest, ingest_thread
+from threadguard.thread.model import Thread
+from threadguard.thread.scoring import score_thread
+
+NOT_SCORED = Decision("approve", ["no text to score"])
+
+
+@dataclass
+class IngestResult:
+    threads: int = 0
+    new: int = 0
+    existing: int = 0
+    thread_ids: list[int] = field(default_factory=list)
+    report: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, stored: ThreadIngest) -> None:
+        self.threads += 1
+        self.new += stored.new
+        self.existing += stored.existing
+        self.thread_ids.append(stored.thread_id)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "threads": self.threads, "comments_new": self.new, "comments_existing": self.existing,
+            "thread_ids": self.thread_ids[:1000], "report": self.report,
+        }  # fmt: skip
+
+
+def store_thread(rt: Runtime, thread: Thread, community: str, actor: str, fallback_key: str) -> ThreadIngest:
+    """Score and store one thread in one transaction; returns what was new."""
+    scored = score_thread(thread, rt.scorer)
+    scores = [s.score for s in scored]
+    decisions = [rt.policy.decide(s.attributes, community) if s else NOT_SCORED for s in scores]
+    for attempt in range(2):
+        try:
+            with rt.sessions.begin() as session:
+                return ingest_thread(session, thread, scores, decisions, community, actor, fallback_key)
+        except IntegrityError:  # another process stored the same thread at the same moment: look again
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def ingest_file(rt: Runtime, path: Path, format: str, community: str, actor: str, name: str) -> IngestResult:
+    """Every thread of an export file. `name` (the upload's file name) keys threads that have no id."""
+    report = IngestReport()
+    result = IngestResult()
+    for index, thread in enumerate(read_threads(path, format, report)):
+        stored = store_thread(rt, thread, community, actor, fallback_key=f"{name}#{index}")
+        result.add(stored)
+    report.source = name
+    result.report = report.as_dict()
+    return result

@@ -1,0 +1,266 @@
+"""threadguard's own API under /api/v1: batch scoring, ingest, the moderation queue, decisions,
+author history, statistics and the audit log. Callers use an API key or a moderator session."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, Field
+
+from threadguard.attributes import ATTRIBUTES
+from threadguard.ingest import FORMATS, UnknownFormatError
+from threadguard.service.auth import Caller, native_caller, require_admin
+from threadguard.service.errors import ApiError
+from threadguard.service.ingestion import ingest_file, store_thread
+from threadguard.service.perspective import DEFAULT_COMMUNITY, MAX_COMMENT_BYTES
+from threadguard.service.runtime import runtime
+from threadguard.store import audit, stats
+from threadguard.store.comments import (
+    QueueFilters,
+    add_api_comment,
+    author_history,
+    get_comment,
+    get_thread,
+    parent_of,
+    queue,
+)
+from threadguard.store.decisions import DecisionError, decide
+from threadguard.store.schema import AuditEntry, CommentRow
+from threadguard.thread.context import Context
+from threadguard.thread.model import Comment
+from threadguard.thread.tree import make_thread
+
+router = APIRouter(prefix="/api/v1", tags=["threadguard API"])
+CallerDep = Annotated[Caller, Depends(native_caller)]
+MAX_BATCH = 1000
+MAX_UPLOAD = 512 * 1024 * 1024
+Text = Annotated[str, Field(min_length=1, max_length=MAX_COMMENT_BYTES)]
+
+
+class BatchComment(BaseModel):
+    id: str | int | None = None
+    text: Text
+    article: str | None = Field(None, max_length=100_000)
+    parent: str | None = Field(None, max_length=MAX_COMMENT_BYTES)
+
+
+class BatchRequest(BaseModel):
+    comments: list[BatchComment] = Field(..., min_length=1, max_length=MAX_BATCH)
+    store: bool = Field(False, description="Also put the comments in the moderation store.")
+    community: str = Field(DEFAULT_COMMUNITY, max_length=128)
+
+
+class ThreadComment(BaseModel):
+    id: str = Field(..., min_length=1, max_length=255)
+    parent_id: str | None = Field(None, max_length=255)
+    text: str = Field(..., max_length=MAX_COMMENT_BYTES)
+    author: str | None = Field(None, max_length=255)
+    created: str | None = Field(None, max_length=64)
+
+
+class ThreadRequest(BaseModel):
+    source: str = Field("api", min_length=1, max_length=32)
+    id: str | None = Field(None, max_length=255)
+    url: str | None = Field(None, max_length=2000)
+    title: str | None = Field(None, max_length=2000)
+    article: str | None = Field(None, max_length=100_000)
+    community: str = Field(DEFAULT_COMMUNITY, max_length=128)
+    comments: list[ThreadComment] = Field(..., min_length=1, max_length=10_000)
+
+
+class DecisionRequest(BaseModel):
+    comment_ids: list[Annotated[int, Field(ge=1, le=2**62)]] = Field(..., min_length=1, max_length=500)
+    action: Literal["approve", "reject", "escalate", "reopen"]
+    reason: str | None = Field(None, max_length=2000)
+    request_id: str | None = Field(
+        None, min_length=8, max_length=40, description="Retries with the same id are applied once."
+    )
+
+
+@router.post("/analyze")
+async def analyze_batch(body: BatchRequest, request: Request, caller: CallerDep) -> dict[str, Any]:
+    """Score up to 1,000 comments, each optionally with its article and parent; the engine's line format
+    plus the policy's action for `community`."""
+    rt = runtime(request)
+    contexts = [Context(article=c.article, parent=c.parent) for c in body.comments]
+    results = await run_in_threadpool(rt.scorer.score, [c.text for c in body.comments], contexts)
+    decisions = [rt.policy.decide(result.attributes, body.community) for result in results]
+    if body.store:
+        with rt.sessions.begin() as session:
+            for comment, result, decision in zip(body.comments, results, decisions, strict=True):
+                add_api_comment(session, comment.text, result, decision, body.community)
+    lines = []
+    for comment, result, decision in zip(body.comments, results, decisions, strict=True):
+        line = result.to_line(comment.id)
+        line["policy"] = {"action": decision.action, "reasons": decision.reasons}
+        lines.append(line)
+    return {"results": lines}
+
+
+@router.post("/threads")
+async def ingest_thread_json(body: ThreadRequest, request: Request, caller: CallerDep) -> dict[str, Any]:
+    """Store one thread given as JSON; comments already stored (same thread, same id) are skipped."""
+    comments = [Comment(c.id, c.parent_id, c.text, author=c.author, created=c.created) for c in body.comments]
+    thread = make_thread(
+        body.source, comments, id=body.id, url=body.url, title=body.title, article=body.article
+    )
+    stored = await run_in_threadpool(
+        store_thread, runtime(request), thread, body.community, caller.username, f"api#{body.id}"
+    )
+    return {"thread_id": stored.thread_id, "comments_new": stored.new, "comments_existing": stored.existing,
+            "warnings": dict(thread.warnings)}  # fmt: skip
+
+
+@router.post("/ingest")
+async def ingest_export(
+    request: Request,
+    caller: CallerDep,
+    file: Annotated[UploadFile, File(description="An export file, gzip allowed.")],
+    format: Annotated[str, Form(description=f"auto or one of: {', '.join(FORMATS)}")] = "auto",
+    community: Annotated[str, Form(max_length=128)] = DEFAULT_COMMUNITY,
+) -> dict[str, Any]:
+    """Ingest an export file in any format threadguard reads. Threads commit one by one: after a crash,
+    sending the same file again stores exactly what is missing."""
+    if format != "auto" and format not in FORMATS:
+        raise ApiError(400, f"unknown format {format[:40]!r}; auto or one of: {', '.join(FORMATS)}")
+    name = Path(file.filename or "upload").name[:200]
+    with tempfile.TemporaryDirectory(prefix="threadguard-ingest-") as folder:
+        path = Path(folder) / (name or "upload")
+        with path.open("wb") as out:
+            await run_in_threadpool(shutil.copyfileobj, file.file, out)
+        if path.stat().st_size > MAX_UPLOAD:
+            raise ApiError(413, f"the file is larger than {MAX_UPLOAD // 2**20} MiB")
+        try:
+            result = await run_in_threadpool(
+                ingest_file, runtime(request), path, format, community, caller.username, name
+            )
+        except UnknownFormatError as exc:
+            raise ApiError(400, str(exc)) from None
+    return result.as_dict()
+
+
+@router.get("/queue")
+async def moderation_queue(
+    request: Request,
+    caller: CallerDep,
+    status: Annotated[list[Literal["pending", "escalated", "approved", "rejected"]] | None, Query()] = None,
+    attribute: Annotated[Literal[ATTRIBUTES] | None, Query()] = None,  # type: ignore[valid-type]
+    min_score: Annotated[float, Query(ge=0, le=1)] = 0.0,
+    community: Annotated[str | None, Query(max_length=128)] = None,
+    thread_id: Annotated[int | None, Query(ge=0, le=2**62)] = None,
+    author: Annotated[str | None, Query(max_length=255)] = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+) -> dict[str, Any]:
+    """Comments awaiting a decision (pending and escalated unless `status` says otherwise), riskiest
+    first, or by one attribute's score when `attribute` is given."""
+    filters = QueueFilters(
+        statuses=status or ("pending", "escalated"), attribute=attribute, min_score=min_score,
+        community=community, thread_id=thread_id, author=author, since=since, until=until, limit=limit,
+        offset=offset,
+    )  # fmt: skip
+    with runtime(request).sessions() as session:
+        return {"comments": [comment_json(c) for c in queue(session, filters)]}
+
+
+@router.get("/comments/{comment_id}")
+async def comment_detail(comment_id: int, request: Request, caller: CallerDep) -> dict[str, Any]:
+    """One comment with its scores, spans, parent, thread and audit trail."""
+    with runtime(request).sessions() as session:
+        comment = get_comment(session, comment_id) if 0 < comment_id < 2**62 else None
+        if comment is None:
+            raise ApiError(404, f"no comment {comment_id}")
+        parent = parent_of(session, comment)
+        thread = get_thread(session, comment.thread_id)
+        return {
+            **comment_json(comment),
+            "parent": comment_json(parent) if parent else None,
+            "thread": {"id": thread.id, "title": thread.title, "url": thread.url, "article": thread.article}
+            if thread else None,
+            "audit": [audit_json(e) for e in audit.entries(session, comment_id=comment.id)],
+        }  # fmt: skip
+
+
+@router.post("/decisions")
+async def record_decision(body: DecisionRequest, request: Request, caller: CallerDep) -> dict[str, Any]:
+    """Approve, reject, escalate (or, for admins, reopen) comments; all or none, each audited.
+    Send a `request_id` to make retries safe: the same id is applied once."""
+    if body.action == "reopen":
+        require_admin(caller)
+    with runtime(request).sessions() as session:
+        try:
+            rows, applied = decide(
+                session, body.comment_ids, body.action, caller.username, body.reason, body.request_id
+            )
+            session.commit()
+        except DecisionError as exc:
+            raise ApiError(400 if "unknown action" in str(exc) else 404, str(exc)) from None
+        return {"applied": applied, "comments": [{"id": r.id, "status": r.status} for r in rows]}
+
+
+@router.get("/authors/{author}")
+async def author(author: str, request: Request, caller: CallerDep) -> dict[str, Any]:
+    """How an author's comments were decided, and the latest ones."""
+    with runtime(request).sessions() as session:
+        history = author_history(session, author[:255])
+        history["recent"] = [comment_json(c) for c in history["recent"]]
+        return history
+
+
+@router.get("/stats")
+async def statistics(
+    request: Request,
+    caller: CallerDep,
+    since: datetime | None = None,
+    community: Annotated[str | None, Query(max_length=128)] = None,
+) -> dict[str, Any]:
+    """Comments per state, and per day: volume and the share flagged for each attribute."""
+    with runtime(request).sessions() as session:
+        return {"totals": stats.totals(session), "daily": stats.daily(session, since, community)}
+
+
+@router.get("/audit")
+async def audit_log(
+    request: Request,
+    caller: CallerDep,
+    comment_id: Annotated[int | None, Query(ge=0, le=2**62)] = None,
+    actor: Annotated[str | None, Query(max_length=64)] = None,
+    action: Annotated[str | None, Query(max_length=32)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+) -> dict[str, Any]:
+    """The audit log, newest first."""
+    with runtime(request).sessions() as session:
+        entries = audit.entries(session, comment_id, actor, action, limit, offset)
+        return {"entries": [audit_json(e) for e in entries]}
+
+
+def comment_json(c: CommentRow) -> dict[str, Any]:
+    return {
+        "id": c.id, "thread_id": c.thread_id, "external_id": c.external_id, "parent_id": c.parent_external_id,
+        "origin": c.origin, "community": c.community, "author": c.author, "text": c.text, "depth": c.depth,
+        "flags": c.flags, "posted_at": iso(c.posted_at), "attributes": c.scores(), "targets": c.targets,
+        "spans": c.spans, "context_effect": c.context_effect, "language": c.language,
+        "model": c.model_version, "risk": c.risk, "policy_action": c.policy_action, "status": c.status,
+        "decided_by": c.decided_by, "decided_at": iso(c.decided_at),
+    }  # fmt: skip
+
+
+def audit_json(e: AuditEntry) -> dict[str, Any]:
+    return {"id": e.id, "at": iso(e.at), "actor": e.actor, "action": e.action, "comment_id": e.comment_id,
+            "reason": e.reason, "detail": e.detail}  # fmt: skip
+
+
+def iso(value: datetime | None) -> str | None:
+    """Times as ISO 8601 UTC; SQLite returns them without their zone."""
+    if value is None:
+        return None
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()

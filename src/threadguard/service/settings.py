@@ -1,0 +1,51 @@
+"""Server settings: from `threadguard serve` options, or from THREADGUARD_* environment variables
+(which is how the options reach each worker process)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+
+from threadguard.store.database import DEFAULT_URL
+
+
+@dataclass
+class Settings:
+    db_url: str = DEFAULT_URL
+    policy_path: str | None = None  # None: the shipped news-site policy
+    model_path: str | None = None  # None: the shipped model
+    require_api_key: bool = True  # comments:analyze without a valid ?key= is refused, as Perspective does
+    secure_cookies: bool = True  # session cookie only over HTTPS (browsers treat localhost as secure)
+    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))  # signs session cookies
+    migrate: bool = True  # apply schema migrations when the app starts
+
+    ENV = {  # noqa: RUF012
+        "db_url": "THREADGUARD_DB",
+        "policy_path": "THREADGUARD_POLICY",
+        "model_path": "THREADGUARD_MODEL",
+        "require_api_key": "THREADGUARD_REQUIRE_API_KEY",
+        "secure_cookies": "THREADGUARD_SECURE_COOKIES",
+        "secret_key": "THREADGUARD_SECRET_KEY",
+        "migrate": "THREADGUARD_MIGRATE",
+    }
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        values: dict[str, object] = {}
+        for name, variable in cls.ENV.items():
+            raw = os.environ.get(variable)
+            if raw is None or raw == "":
+                continue
+            is_flag = isinstance(getattr(cls, name, None), bool)
+            values[name] = raw.lower() in ("1", "true", "yes") if is_flag else raw
+        return cls(**values)  # type: ignore[arg-type]
+
+    def to_env(self) -> dict[str, str]:
+        """The environment that makes `from_env` rebuild these settings in a worker process."""
+        out = {}
+        for name, variable in self.ENV.items():
+            value = getattr(self, name)
+            if value is not None:
+                out[variable] = ("1" if value else "0") if isinstance(value, bool) else str(value)
+        return out

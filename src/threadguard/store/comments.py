@@ -1,0 +1,205 @@
+"""Scored comments in and out of the store: save from the API or an ingested thread, the moderation
+queue with its filters, one comment with its context, an author's history."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from threadguard.attributes import ATTRIBUTES
+from threadguard.policy import Decision
+from threadguard.scores import CommentScore
+from threadguard.store import audit
+from threadguard.store.schema import CommentRow, ThreadRow, score_column, utcnow
+from threadguard.thread.model import Thread
+
+QUEUE_STATUSES = ("pending", "escalated")
+# Built once: SQLAlchemy compiles and caches it, and each request only binds its values.
+INSERT_COMMENT = insert(CommentRow.__table__).returning(CommentRow.__table__.c.id)
+MAX_PAGE = 500
+
+
+@dataclass
+class QueueFilters:
+    """What the moderation queue shows. `attribute` keeps comments whose score for it is at least
+    `min_score` and orders by that score; otherwise the order is by overall risk."""
+
+    statuses: Sequence[str] = QUEUE_STATUSES
+    attribute: str | None = None
+    min_score: float = 0.0
+    community: str | None = None
+    thread_id: int | None = None
+    author: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+@dataclass
+class ThreadIngest:
+    thread_id: int
+    new: int
+    existing: int
+
+
+def score_values(score: CommentScore | None, decision: Decision) -> dict[str, Any]:
+    """The comment columns that come from scoring and policy; `score` is None for a comment with no
+    text left to score (a deleted one), which is kept with zero scores."""
+    attributes = score.attributes if score else dict.fromkeys(ATTRIBUTES, 0.0)
+    values: dict[str, Any] = {score_column(a): attributes[a] for a in ATTRIBUTES}
+    line = score.to_line() if score else {"targets": {}, "spans": {}}
+    values.update(
+        targets=line["targets"],
+        spans=line["spans"],
+        context_effect=line.get("context_effect", {}),
+        language=score.language if score else "und",
+        model_version=score.model if score else "",
+        risk=max(attributes.values()),
+        policy_action=decision.action,
+        status=decision.status,
+    )
+    if decision.action != "review":
+        values.update(decided_by="policy", decided_at=utcnow())
+    return values
+
+
+def add_api_comment(
+    session: Session, text: str, score: CommentScore, decision: Decision, community: str
+) -> int:
+    """A comment received through comments:analyze (not for doNotStore requests). A prepared INSERT,
+    not the ORM's unit of work: this runs on every stored API request."""
+    now = utcnow()
+    values = {
+        "origin": "api", "community": community, "text": text, "depth": 1, "flags": [], "posted_at": now,
+        "received_at": now, "decided_by": None, "decided_at": None, **score_values(score, decision),
+    }  # fmt: skip
+    return session.execute(INSERT_COMMENT, values).scalar_one()
+
+
+def thread_key(thread: Thread, fallback: str) -> str:
+    """Identifies a thread across re-ingests of the same export: source plus id, url, title or `fallback`."""
+    key = thread.id or thread.url or thread.title or fallback
+    return hashlib.sha256(f"{thread.source}\0{key}".encode()).hexdigest()
+
+
+def ingest_thread(
+    session: Session,
+    thread: Thread,
+    scores: Sequence[CommentScore | None],
+    decisions: Sequence[Decision],
+    community: str,
+    actor: str,
+    fallback_key: str,
+) -> ThreadIngest:
+    """Store a thread's comments that are not stored yet, in the caller's transaction, with one audit
+    entry. Re-ingesting the same export adds nothing: comments are keyed by (thread, comment id)."""
+    key = thread_key(thread, fallback_key)
+    row = session.scalar(select(ThreadRow).where(ThreadRow.key_hash == key))
+    if row is None:
+        row = ThreadRow(
+            key_hash=key, source=thread.source, external_id=thread.id, url=thread.url, title=thread.title,
+            article=thread.article, community=community,
+        )  # fmt: skip
+        session.add(row)
+        session.flush()
+    stored = set(session.scalars(select(CommentRow.external_id).where(CommentRow.thread_id == row.id)))
+    now = utcnow()
+    new = 0
+    for comment, score, decision in zip(thread.comments, scores, decisions, strict=True):
+        if comment.id in stored:
+            continue
+        session.add(
+            CommentRow(
+                thread_id=row.id, external_id=comment.id, parent_external_id=comment.parent_id,
+                origin="ingest", community=community, author=comment.author, text=comment.text,
+                depth=comment.depth, flags=sorted(comment.flags),
+                posted_at=parse_time(comment.created) or now, received_at=now,
+                **score_values(score, decision),
+            )
+        )  # fmt: skip
+        stored.add(comment.id)
+        new += 1
+    existing = len(thread.comments) - new
+    audit.record(
+        session, actor, "ingest_thread",
+        detail={"thread_id": row.id, "source": thread.source, "new": new, "existing": existing},
+    )  # fmt: skip
+    return ThreadIngest(thread_id=row.id, new=new, existing=existing)
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """An ISO 8601 time from a source, as UTC; None when absent or unreadable."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def queue(session: Session, filters: QueueFilters) -> list[CommentRow]:
+    """Comments awaiting moderation (or any statuses asked for), riskiest first."""
+    query = select(CommentRow).where(CommentRow.status.in_(filters.statuses))
+    order = CommentRow.risk
+    if filters.attribute:
+        order = getattr(CommentRow, score_column(filters.attribute))
+        query = query.where(order >= filters.min_score)
+    elif filters.min_score:
+        query = query.where(CommentRow.risk >= filters.min_score)
+    if filters.community:
+        query = query.where(CommentRow.community == filters.community)
+    if filters.thread_id is not None:
+        query = query.where(CommentRow.thread_id == filters.thread_id)
+    if filters.author:
+        query = query.where(CommentRow.author == filters.author)
+    if filters.since:
+        query = query.where(CommentRow.posted_at >= filters.since)
+    if filters.until:
+        query = query.where(CommentRow.posted_at < filters.until)
+    limit = max(1, min(filters.limit, MAX_PAGE))
+    query = query.order_by(order.desc(), CommentRow.id).limit(limit).offset(max(0, filters.offset))
+    return list(session.scalars(query))
+
+
+def get_comment(session: Session, comment_id: int) -> CommentRow | None:
+    return session.get(CommentRow, comment_id)
+
+
+def get_thread(session: Session, thread_id: int | None) -> ThreadRow | None:
+    return session.get(ThreadRow, thread_id) if thread_id is not None else None
+
+
+def parent_of(session: Session, comment: CommentRow) -> CommentRow | None:
+    if comment.thread_id is None or comment.parent_external_id is None:
+        return None
+    return session.scalar(
+        select(CommentRow).where(
+            CommentRow.thread_id == comment.thread_id, CommentRow.external_id == comment.parent_external_id
+        )
+    )
+
+
+def author_history(session: Session, author: str, limit: int = 20) -> dict[str, Any]:
+    """How many of an author's comments are in each state, and the latest ones."""
+    counts = dict(
+        session.execute(
+            select(CommentRow.status, func.count())
+            .where(CommentRow.author == author)
+            .group_by(CommentRow.status)
+        ).all()
+    )
+    recent = session.scalars(
+        select(CommentRow)
+        .where(CommentRow.author == author)
+        .order_by(CommentRow.posted_at.desc())
+        .limit(limit)
+    )
+    return {"author": author, "total": sum(counts.values()), "by_status": counts, "recent": list(recent)}

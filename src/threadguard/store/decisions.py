@@ -1,0 +1,59 @@
+"""Moderators' decisions: change a comment's state and audit it in one transaction, exactly once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from threadguard.store import audit
+from threadguard.store.schema import AuditEntry, CommentRow, utcnow
+
+ACTIONS = {"approve": "approved", "reject": "rejected", "escalate": "escalated", "reopen": "pending"}
+
+
+class DecisionError(ValueError):
+    """An unknown action or comment; nothing was changed."""
+
+
+def decide(
+    session: Session,
+    comment_ids: Sequence[int],
+    action: str,
+    actor: str,
+    reason: str | None = None,
+    request_id: str | None = None,
+) -> tuple[list[CommentRow], bool]:
+    """Apply `action` to every comment (all or none) and audit each; returns (comments, applied).
+
+    A retry with the same `request_id` (a client that lost the response, a server killed before it
+    answered) changes nothing and returns applied=False, so a decision is never recorded twice."""
+    if action not in ACTIONS:
+        raise DecisionError(f"unknown action {action!r}; one of {', '.join(ACTIONS)}")
+    ids = list(dict.fromkeys(comment_ids))
+    if not ids:
+        raise DecisionError("no comment ids given")
+    rows = {row.id: row for row in session.scalars(select(CommentRow).where(CommentRow.id.in_(ids)))}
+    missing = [i for i in ids if i not in rows]
+    if missing:
+        raise DecisionError(f"no comments with ids {missing[:10]}")
+    if request_id is not None and session.scalar(
+        select(AuditEntry.id).where(AuditEntry.request_id == _entry_request_id(request_id, ids[0]))
+    ):
+        return [rows[i] for i in ids], False
+    now = utcnow()
+    for comment_id in ids:
+        row = rows[comment_id]
+        before = row.status
+        row.status, row.decided_by, row.decided_at = ACTIONS[action], actor, now
+        audit.record(
+            session, actor, action, comment_id=comment_id, reason=reason,
+            detail={"from": before, "to": row.status},
+            request_id=_entry_request_id(request_id, comment_id) if request_id else None,
+        )  # fmt: skip
+    return [rows[i] for i in ids], True
+
+
+def _entry_request_id(request_id: str, comment_id: int) -> str:
+    return f"{request_id[:40]}#{comment_id}"

@@ -1,0 +1,149 @@
+"""The moderation store's tables. Alembic migrations in `store/migrations` create exactly these.
+
+Scores live in one float column per attribute so that the queue, filters and statistics are plain SQL
+on both SQLite and PostgreSQL; spans, targets and flags are JSON because nothing queries inside them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from threadguard.attributes import ATTRIBUTES
+
+STATUSES = ("pending", "escalated", "approved", "rejected")  # what a comment's moderation state can be
+ROLES = ("admin", "moderator")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def score_column(attribute: str) -> str:
+    """Column name holding an attribute's probability, e.g. THREAT -> score_threat."""
+    return f"score_{attribute.lower()}"
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}  # noqa: RUF012
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))  # argon2id
+    role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ApiKey(Base):
+    """A key for `?key=`; only its SHA-256 is stored (keys are 256-bit random, so no slow hash is needed)."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ThreadRow(Base):
+    """A page or topic. `key_hash` identifies it across re-ingests (source + its id, url or title)."""
+
+    __tablename__ = "threads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    source: Mapped[str] = mapped_column(String(32))
+    external_id: Mapped[str | None] = mapped_column(String(255))
+    url: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    article: Mapped[str | None] = mapped_column(Text)
+    community: Mapped[str] = mapped_column(String(128), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CommentRow(Base):
+    """One scored comment with its policy action and its moderation state."""
+
+    __tablename__ = "comments"
+    __table_args__ = (UniqueConstraint("thread_id", "external_id", name="uq_comments_thread_external"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int | None] = mapped_column(ForeignKey("threads.id"), index=True)
+    external_id: Mapped[str | None] = mapped_column(String(255))
+    parent_external_id: Mapped[str | None] = mapped_column(String(255))
+    origin: Mapped[str] = mapped_column(String(16))  # "api" (comments:analyze) or "ingest"
+    community: Mapped[str] = mapped_column(String(128), index=True)
+    author: Mapped[str | None] = mapped_column(String(255), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    depth: Mapped[int] = mapped_column(Integer, default=1)
+    flags: Mapped[list[Any]] = mapped_column(default=list)
+    posted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    score_toxicity: Mapped[float] = mapped_column(Float)
+    score_severe_toxicity: Mapped[float] = mapped_column(Float)
+    score_identity_attack: Mapped[float] = mapped_column(Float)
+    score_insult: Mapped[float] = mapped_column(Float)
+    score_profanity: Mapped[float] = mapped_column(Float)
+    score_threat: Mapped[float] = mapped_column(Float)
+    score_sexually_explicit: Mapped[float] = mapped_column(Float)
+    targets: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    spans: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    context_effect: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    language: Mapped[str] = mapped_column(String(16))
+    model_version: Mapped[str] = mapped_column(String(64))
+    risk: Mapped[float] = mapped_column(Float, index=True)  # highest attribute probability
+    policy_action: Mapped[str] = mapped_column(String(16))  # approve | review | reject
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    def scores(self) -> dict[str, float]:
+        return {a: getattr(self, score_column(a)) for a in ATTRIBUTES}
+
+
+class AuditEntry(Base):
+    """Append-only: who did what, when and why. `request_id` makes a retried action count once."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"), index=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    request_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+
+class Feedback(Base):
+    """Scores suggested through comments:suggestscore: labelled examples for retraining."""
+
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    text: Mapped[str] = mapped_column(Text)
+    context: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    attribute_scores: Mapped[dict[str, Any]] = mapped_column()
+    languages: Mapped[list[Any]] = mapped_column(default=list)
+    community: Mapped[str] = mapped_column(String(128))
+    client_token: Mapped[str | None] = mapped_column(String(255))
+    api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"))
+
+
+@event.listens_for(Session, "before_flush")
+def _audit_is_append_only(session: Session, _context: object, _instances: object) -> None:
+    """Refuse to change or delete an audit entry through the ORM."""
+    for obj in (*session.dirty, *session.deleted):
+        if isinstance(obj, AuditEntry):
+            raise PermissionError("the audit log is append-only")

@@ -1,0 +1,198 @@
+"""Pages of the moderator app. Decisions go through /api/v1/decisions (session + CSRF header), so the
+web app and API clients share one audited path."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, FastAPI, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from threadguard.attributes import ATTRIBUTES
+from threadguard.service.auth import Caller, csrf_token, csrf_valid, session_caller
+from threadguard.service.native import comment_json
+from threadguard.service.runtime import runtime
+from threadguard.store import audit, stats
+from threadguard.store.comments import QueueFilters, author_history, get_comment, get_thread, parent_of, queue
+from threadguard.store.users import authenticate
+from threadguard.web.api_docs import operations, schemas
+from threadguard.web.charts import COLOURS, flagged_chart, volume_chart
+from threadguard.web.highlight import segments
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=HERE / "templates")
+router = APIRouter(include_in_schema=False)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+
+class LoginRequired(Exception):
+    """The page needs a logged-in moderator."""
+
+
+def install(app: FastAPI) -> None:
+    app.include_router(router)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    @app.exception_handler(LoginRequired)
+    async def _to_login(request: Request, _exc: LoginRequired) -> Response:
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+
+def user(request: Request) -> Caller:
+    caller = session_caller(request)
+    if caller is None:
+        raise LoginRequired()
+    return caller
+
+
+def page(request: Request, name: str, caller: Caller | None, **values: Any) -> HTMLResponse:
+    values.update(
+        request=request, user=caller, csrf=csrf_token(request), attributes=ATTRIBUTES, colours=COLOURS
+    )
+    return templates.TemplateResponse(request, name, values, headers=SECURITY_HEADERS)
+
+
+@router.get("/")
+async def home() -> Response:
+    return RedirectResponse("/queue", status_code=303)
+
+
+@router.get("/login")
+async def login_form(request: Request, next: str = "/queue") -> HTMLResponse:
+    return page(request, "login.html", None, next=safe_next(next), error=None)
+
+
+@router.post("/login")
+async def login(
+    request: Request,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=1024)],
+    csrf_token_field: Annotated[str, Form(alias="csrf_token")] = "",
+    next: Annotated[str, Form()] = "/queue",
+) -> Response:
+    if not csrf_valid(request, csrf_token_field):
+        return page(request, "login.html", None, next=safe_next(next), error="The form expired; try again.")
+    rt = runtime(request)
+    with rt.sessions.begin() as session:
+        found = authenticate(session, username, password)
+        if found is not None:
+            audit.record(session, found.username, "login")
+            user_id = found.id
+    if found is None:
+        return page(request, "login.html", None, next=safe_next(next), error="Wrong user name or password.")
+    request.session.clear()  # a new session on login: no fixation
+    request.session["uid"] = user_id
+    return RedirectResponse(safe_next(next), status_code=303)
+
+
+@router.post("/logout")
+async def logout(
+    request: Request, csrf_token_field: Annotated[str, Form(alias="csrf_token")] = ""
+) -> Response:
+    if csrf_valid(request, csrf_token_field):
+        request.session.clear()
+    return RedirectResponse("/login", status_code=303)
+
+
+def safe_next(target: str) -> str:
+    """Only local paths: no open redirect to another site."""
+    return (
+        target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/queue"
+    )
+
+
+@router.get("/queue")
+async def queue_page(
+    request: Request,
+    attribute: str = "",
+    community: str = "",
+    thread_id: str = "",
+    author: str = "",
+    since: str = "",
+    until: str = "",
+    status: Annotated[list[str] | None, Query()] = None,
+) -> HTMLResponse:
+    caller = user(request)
+    filters = QueueFilters(
+        statuses=[s for s in status or () if s in ("pending", "escalated", "approved", "rejected")]
+        or ("pending", "escalated"),
+        attribute=attribute if attribute in ATTRIBUTES else None,
+        min_score=0.0,
+        community=community or None,
+        thread_id=int(thread_id) if thread_id.isdigit() else None,
+        author=author or None,
+        since=parse_day(since),
+        until=parse_day(until),
+        limit=200,
+    )
+    with runtime(request).sessions() as session:
+        rows = [(c, segments(c.text, c.spans)) for c in queue(session, filters)]
+        return page(
+            request, "queue.html", caller, rows=rows,
+            filters={"attribute": attribute, "community": community, "thread_id": thread_id, "author": author,
+                     "since": since, "until": until, "status": list(filters.statuses)},
+        )  # fmt: skip
+
+
+def parse_day(value: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@router.get("/comments/{comment_id}")
+async def comment_page(comment_id: int, request: Request) -> HTMLResponse:
+    caller = user(request)
+    with runtime(request).sessions() as session:
+        comment = get_comment(session, comment_id) if 0 < comment_id < 2**62 else None
+        if comment is None:
+            return HTMLResponse("no such comment", status_code=404, headers=SECURITY_HEADERS)
+        parent = parent_of(session, comment)
+        history = author_history(session, comment.author, limit=10) if comment.author else None
+        return page(
+            request, "comment.html", caller, comment=comment, data=comment_json(comment),
+            segments=segments(comment.text, comment.spans), parent=parent,
+            thread=get_thread(session, comment.thread_id), history=history,
+            trail=audit.entries(session, comment_id=comment.id),
+        )  # fmt: skip
+
+
+@router.get("/audit")
+async def audit_page(request: Request, actor: str = "", action: str = "", offset: int = 0) -> HTMLResponse:
+    caller = user(request)
+    if not caller.is_admin:
+        return HTMLResponse("the audit view needs the admin role", status_code=403, headers=SECURITY_HEADERS)
+    with runtime(request).sessions() as session:
+        entries = audit.entries(session, actor=actor or None, action=action or None, limit=200, offset=offset)
+        return page(request, "audit.html", caller, entries=entries, actor=actor, action=action, offset=offset)
+
+
+@router.get("/docs")
+async def api_docs(request: Request) -> HTMLResponse:
+    """The API reference, public like /openapi.json."""
+    spec = request.app.openapi()
+    return page(request, "api_docs.html", session_caller(request), spec=spec, ops=operations(spec),
+                schemas=schemas(spec))  # fmt: skip
+
+
+@router.get("/stats")
+async def stats_page(request: Request, community: str = "") -> HTMLResponse:
+    caller = user(request)
+    with runtime(request).sessions() as session:
+        daily = stats.daily(session, community=community or None)
+        totals = stats.totals(session)
+    return page(
+        request, "stats.html", caller, daily=daily, totals=totals, community=community,
+        volume_svg=volume_chart(daily), flagged_svg=flagged_chart(daily),
+    )  # fmt: skip

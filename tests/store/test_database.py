@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, text
+
+from tests.store.databases import migrated_engine
+from threadguard.store.database import current_revision, normalise_url, upgrade
+from threadguard.store.schema import Base
+
+
+def test_migrations_create_exactly_the_models(engine: Engine) -> None:
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert differences == []
+    assert current_revision(engine) == "0001"
+
+
+def test_upgrade_twice_is_harmless(engine: Engine) -> None:
+    upgrade(engine)
+    assert current_revision(engine) == "0001"
+
+
+def test_sqlite_runs_in_wal_mode(tmp_path) -> None:
+    engine = migrated_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    with engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    engine.dispose()
+
+
+def test_urls_users_type_are_accepted() -> None:
+    assert normalise_url("data/tg.db") == "sqlite:///data/tg.db"
+    assert normalise_url("postgresql://u:p@h/db") == "postgresql+psycopg://u:p@h/db"
+    assert normalise_url("postgres://u:p@h/db") == "postgresql+psycopg://u:p@h/db"
+    assert normalise_url("sqlite:///a.db") == "sqlite:///a.db"
