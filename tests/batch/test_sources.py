@@ -1,0 +1,122 @@
+import gzip
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from tests.batch.helpers import FIXTURES, write_jsonl
+from threadguard.batch.records import Problem, Row
+from threadguard.batch.sources import ReadOptions, Source, detect_format
+from threadguard.ingest import IngestReport, read_threads
+
+
+def _items(path, **options):
+    return list(Source(path, ReadOptions(**options)).items())
+
+
+def test_jsonl_rows_and_bad_lines_keep_their_line_numbers(tmp_path):
+    path = tmp_path / "in.jsonl"
+    lines = write_jsonl(path, 12, bad_every=3)
+    items = _items(path)
+    rows = [i for i in items if isinstance(i, Row)]
+    skipped = [i for i in items if isinstance(i, Problem) and i.skipped]
+    assert [r.record for r in rows] == lines["good"]
+    assert sorted(p.record for p in skipped) == lines["bad"]
+    assert {p.reason for p in skipped} == {"invalid_json", "not_an_object", "missing_text", "empty_text"}
+    assert rows[0].id == "c0" and rows[0].author == "a0"
+
+
+def test_a_line_in_another_encoding_is_scored_and_reported(tmp_path):
+    path = tmp_path / "in.jsonl"
+    write_jsonl(path, 5)
+    items = _items(path)
+    repaired = [i for i in items if isinstance(i, Problem)]
+    assert len(repaired) == 1 and repaired[0].reason == "invalid_utf8" and not repaired[0].skipped
+    row = next(i for i in items if isinstance(i, Row) and i.record == repaired[0].record)
+    assert row.text.endswith("café") and row.warnings[0].startswith("INPUT_REPAIRED: invalid_utf8")
+
+
+def test_truncated_gzip_jsonl_counts_the_cut(tmp_path):
+    plain = tmp_path / "in.jsonl"
+    write_jsonl(plain, 200)
+    data = gzip.compress(plain.read_bytes())
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(data[: len(data) * 2 // 3])
+    items = _items(path)
+    rows = [i for i in items if isinstance(i, Row)]
+    assert 0 < len(rows) < 200
+    assert [i.reason for i in items if isinstance(i, Problem)][-1] == "truncated_gzip"
+
+
+def test_csv_with_quoted_newlines_named_columns_and_short_rows(tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_text('comment_id,body_text,extra\n1,"two\nlines",x\n2,short\n3,plain,y\n', encoding="utf-8")
+    items = _items(path, text_field="body_text", id_field="comment_id")
+    assert [(i.record, i.id, i.text) for i in items if isinstance(i, Row)] == [
+        (2, "1", "two\nlines"),
+        (5, "3", "plain"),
+    ]
+    [problem] = [i for i in items if isinstance(i, Problem)]
+    assert (problem.record, problem.reason) == (4, "malformed_csv")
+
+
+def test_parquet_rows_are_streamed_with_row_numbers(tmp_path):
+    path = tmp_path / "in.parquet"
+    table = pa.table(
+        {"id": [1, 2, 3, 4], "text": ["a b c", None, "d e", " "], "thread_id": ["t", "t", "u", "u"]}
+    )
+    pq.write_table(table, path, row_group_size=2)
+    items = _items(path)
+    assert [(i.record, i.id, i.thread_id) for i in items if isinstance(i, Row)] == [
+        (1, "1", "t"),
+        (3, "3", "u"),
+    ]
+    assert [(i.record, i.reason) for i in items if isinstance(i, Problem)] == [
+        (2, "missing_text"),
+        (4, "empty_text"),
+    ]
+
+
+def test_damaged_parquet_is_a_problem_not_a_crash(tmp_path):
+    path = tmp_path / "bad.parquet"
+    path.write_bytes(b"PAR1 this is not parquet")
+    [problem] = _items(path)
+    assert problem.reason == "unreadable_parquet" and problem.skipped
+
+
+def test_thread_formats_give_one_row_per_comment_with_tree_fields():
+    path = FIXTURES / "formats" / "pushshift.ndjson"
+    assert detect_format(path, ReadOptions()) == "pushshift"
+    rows = [i for i in _items(path) if isinstance(i, Row)]
+    threads = list(read_threads(path, report=IngestReport()))
+    expected = [(c.id, c.parent_id, c.author) for t in threads for c in t.comments if c.text.strip()]
+    assert [(r.id, r.parent_id, r.author) for r in rows] == expected
+    assert all(r.item is not None for r in rows)
+
+
+def test_generic_jsonl_is_streamed_as_rows_not_collected_as_threads():
+    path = FIXTURES / "formats" / "generic.jsonl"
+    assert detect_format(path, ReadOptions()) == "jsonl"
+    rows = [i for i in _items(path) if isinstance(i, Row)]
+    assert rows[0].thread_id == "t-1" and rows[1].text == "And water." and rows[2].parent_id == "2"
+
+
+def test_unknown_input_is_reported(tmp_path):
+    path = tmp_path / "notes.bin"
+    path.write_bytes(b"\x00\x01 nothing we know")
+    [problem] = _items(path)
+    assert problem.reason == "unknown_format" and problem.skipped
+
+
+def test_every_shared_format_sample_is_read_without_failing(shared_formats):
+    samples = [
+        p for p in sorted(shared_formats.rglob("*")) if p.is_file() and p.suffix not in (".md", ".tsv")
+    ]
+    rows = 0
+    for path in samples:
+        items = _items(path)
+        failures = [
+            i for i in items if isinstance(i, Problem) and i.reason in ("unreadable_file", "unknown_format")
+        ]
+        assert not failures, (path, failures)
+        rows += sum(isinstance(i, Row) for i in items)
+    assert len(samples) > 50 and rows > 1000
