@@ -1,6 +1,8 @@
+import json
+
 import pytest
 
-from tests.batch.helpers import COMMENTS
+from tests.batch.helpers import COMMENTS, FIXTURES
 from threadguard.batch.chunks import Chunk
 from threadguard.batch.records import Row
 from threadguard.batch.scoring import SOURCE_FIELDS, ChunkScorer, ScoreOptions
@@ -57,3 +59,19 @@ def test_a_scored_chunk_records_what_it_held(chunk, full):
     assert scored.key == "00000-00000000"
     assert scored.part.count(b"\n") == len(COMMENTS) == scored.meta["rows"]
     assert scored.meta["model"] == full.scorer.version and scored.meta["problems"] == []
+
+
+def test_comments_of_a_thread_format_are_scored_in_context(tmp_path):
+    from typer.testing import CliRunner
+
+    from threadguard.cli import app
+
+    out = tmp_path / "scored.jsonl"
+    source = FIXTURES / "batch" / "context_dump.txt"
+    result = CliRunner().invoke(app, ["batch", str(source), "--out", str(out), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    lines = {line["author"]: line for line in map(json.loads, out.read_text("utf-8").splitlines())}
+    assert set(lines) == {"angry_bob", "folk_fan"}
+    assert lines["angry_bob"]["context_effect"]["IDENTITY_ATTACK"] > 0.1
+    assert "+ctx-" in lines["angry_bob"]["model"]
+    assert not lines["folk_fan"]["flagged"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from threadguard.thread.context import Context
+
 
 @dataclass(frozen=True)
 class Row:
@@ -20,6 +22,7 @@ class Row:
     parent_id: str | None = None
     author: str | None = None
     warnings: tuple[str, ...] = ()  # repairs of the input, e.g. a line that was not UTF-8
+    context: Context | None = None  # article and parent, for comments read from a thread format
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,10 @@
 """Score one chunk: its rows become output lines, encoded as a part, plus the chunk's record (meta).
 
 Default lines are the engine's line format (`CommentScore.to_line`, with spans and language) plus the
-source fields. `spans=False` is the fast mode: attributes, targets, flag and model only, from one pass
-of the linear model (no span explanation, no language identification), about three times faster.
+source fields; comments read from a thread format are scored with their article and parent
+(`context_effect`), like `threadguard thread`. `spans=False` is the fast mode: attributes, targets, flag
+and model only, from one pass of the linear model (no span explanation, no language identification, no
+context), about three times faster.
 """
 
 from __future__ import annotations
@@ -36,13 +38,14 @@ class ScoredChunk:
 
 
 class ChunkScorer:
-    """Loads the Scorer once (per worker process or Ray actor) and scores chunks with it."""
+    """Loads the scorers once (per worker process or Ray actor) and scores chunks with them."""
 
     def __init__(self, options: ScoreOptions) -> None:
-        from threadguard.scorer import Scorer
+        from threadguard.thread.context import ContextScorer
 
         self.options = options
-        self.scorer = Scorer.load(Path(options.model) if options.model else None)
+        self.context_scorer = ContextScorer.load(Path(options.model) if options.model else None)
+        self.scorer = self.context_scorer.scorer
 
     def __call__(self, chunk: Chunk) -> ScoredChunk:
         lines = self.lines(chunk)
@@ -82,7 +85,8 @@ class ChunkScorer:
 
     def _full_lines(self, rows: list[Row], texts: list[str]) -> list[dict[str, Any]]:
         lines = []
-        for row, result in zip(rows, self.scorer.score(texts), strict=True):
+        results = self.context_scorer.score(texts, [row.context for row in rows])
+        for row, result in zip(rows, results, strict=True):
             line = result.to_line(row.id)
             if row.warnings:
                 line["warnings"] = [*row.warnings, *line.get("warnings", [])]

@@ -27,6 +27,7 @@ from threadguard.ingest.generic import PARENT_KEYS, TEXT_KEYS
 from threadguard.ingest.json_input import as_id, as_text
 from threadguard.ingest.registry import SNIFF_BYTES, sniff_format
 from threadguard.ingest.report import IngestReport
+from threadguard.thread.scoring import thread_context
 
 ROW_FORMATS = ("jsonl", "csv", "parquet", "warc")
 FORMAT_NAMES = ("auto", *ROW_FORMATS, *(name for name in FORMATS if name not in ROW_FORMATS))
@@ -255,6 +256,7 @@ def thread_items(path: Path, format: str) -> Iterator[Item]:
     number = 0
     try:
         for number, thread in enumerate(read_threads(path, format, report), start=1):
+            index = thread.by_id()
             for item, comment in enumerate(thread.comments, start=1):
                 if not comment.text.strip():
                     yield Problem(number, item, "empty_text", "the comment has no text", True)
@@ -267,6 +269,7 @@ def thread_items(path: Path, format: str) -> Iterator[Item]:
                     thread.id or thread.url,
                     comment.parent_id,
                     comment.author,
+                    context=thread_context(thread, comment, index),
                 )
     except (EOFError, zlib.error) as exc:
         yield Problem(number + 1, None, "truncated_gzip", str(exc), True)
