@@ -75,3 +75,17 @@ def test_comments_of_a_thread_format_are_scored_in_context(tmp_path):
     assert lines["angry_bob"]["context_effect"]["IDENTITY_ATTACK"] > 0.1
     assert "+ctx-" in lines["angry_bob"]["model"]
     assert not lines["folk_fan"]["flagged"]
+
+
+def test_parquet_output_keeps_the_context_effect(tmp_path):
+    import pyarrow.parquet as pq
+    from typer.testing import CliRunner
+
+    from threadguard.cli import app
+
+    out = tmp_path / "scored.parquet"
+    source = FIXTURES / "batch" / "context_dump.txt"
+    result = CliRunner().invoke(app, ["batch", str(source), "--out", str(out), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    rows = {row["author"]: row for row in pq.read_table(out).to_pylist()}
+    assert dict(rows["angry_bob"]["context_effect"])["IDENTITY_ATTACK"] > 0.1

@@ -54,6 +54,7 @@ def parquet_schema(spans: bool) -> Any:
         ("flagged", pa.bool_()),
         *([("language", pa.string())] if spans else []),
         ("model", pa.string()),
+        *([("context_effect", pa.map_(pa.string(), pa.float64()))] if spans else []),
         ("warnings", pa.list_(pa.string())),
         ("source_file", pa.string()),
         ("source_record", pa.int64()),
@@ -66,14 +67,16 @@ def parquet_schema(spans: bool) -> Any:
 
 
 def _parquet_record(line: dict[str, Any]) -> dict[str, Any]:
-    """Strings as valid UTF-8 (a JSON id may hold a lone surrogate), spans as map entries."""
+    """Strings as valid UTF-8 (a JSON id may hold a lone surrogate), spans and context effects as map
+    entries."""
     record = dict(line)
     for name in STRING_FIELDS:
         value = record.get(name)
         if value is not None:
             record[name] = str(value).encode("utf-8", "replace").decode("utf-8")
-    if "spans" in record:
-        record["spans"] = list(record["spans"].items())
+    for name in ("spans", "context_effect"):
+        if name in record:
+            record[name] = list(record[name].items())
     return record
 
 
