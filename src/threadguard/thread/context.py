@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
@@ -19,7 +19,7 @@ import numpy as np
 
 from threadguard.attributes import ATTRIBUTES, TARGET_GROUPS
 from threadguard.model.context import FEATURES, ContextModel
-from threadguard.model.features import Analysis, Featuriser
+from threadguard.model.features import Analysis
 from threadguard.scorer import Scorer
 from threadguard.scores import CommentScore
 
@@ -57,14 +57,17 @@ def refers_back(analysis: Analysis) -> bool:
 
 
 def context_features(
-    comment: Analysis, own: np.ndarray, context_logits: dict[str, np.ndarray], context_groups: Counter[str]
+    comment: Analysis,
+    own: np.ndarray,
+    context_probabilities: dict[str, np.ndarray],
+    context_groups: Counter[str],
 ) -> np.ndarray:
-    """The FEATURES row of one comment. `own` are its attribute probabilities; `context_logits` holds
-    "parent" / "article" attribute probabilities when present. All 0 for an empty context."""
+    """The FEATURES row of one comment. `own` are its attribute probabilities; `context_probabilities`
+    holds "parent" / "article" attribute probabilities when present. All 0 for an empty context."""
     row = dict.fromkeys(FEATURES, 0.0)
     for kind in ("parent", "article"):
-        if kind in context_logits:
-            for name, p in zip(ATTRIBUTES, context_logits[kind], strict=True):
+        if kind in context_probabilities:
+            for name, p in zip(ATTRIBUTES, context_probabilities[kind], strict=True):
                 row[f"{kind}_{name}"] = float(p)
     names_group = 1.0 if context_groups else 0.0
     back = names_group if refers_back(comment) else 0.0
@@ -113,6 +116,13 @@ class ContextScorer:
         probabilities = dict(zip(unique, self.scorer.predict_proba(unique), strict=True)) if unique else {}
         rows = np.zeros((len(texts), len(FEATURES)))
         all_groups: list[Counter[str]] = []
+        named: dict[str, Counter[str]] = {}  # a thread's article is shared by all its comments: analyse once
+
+        def groups_of(part: str) -> Counter[str]:
+            if part not in named:
+                named[part] = groups_named(featuriser.analyse(part))
+            return named[part]
+
         for i, (text, context) in enumerate(zip(texts, contexts, strict=True)):
             groups: Counter[str] = Counter()
             all_groups.append(groups)
@@ -122,7 +132,7 @@ class ContextScorer:
             for kind, part in (("parent", context.parent), ("article", _article(context.article))):
                 if part and part.strip():
                     found[kind] = probabilities[part]
-            groups.update(_context_groups(featuriser, context))
+            groups.update(_context_groups(context, groups_of))
             rows[i] = context_features(featuriser.analyse(text), own[i], found, groups)
         return rows, own_logits, all_groups
 
@@ -164,13 +174,13 @@ class ContextScorer:
         return results
 
 
-def _context_groups(featuriser: Featuriser, context: Context) -> Counter[str]:
+def _context_groups(context: Context, groups_of: Callable[[str], Counter[str]]) -> Counter[str]:
     """Groups the context names; the headline and the parent weigh double, as a reply answers them."""
     groups: Counter[str] = Counter()
     title, _, body = (_article(context.article) or "").partition("\n")
     for part, weight in ((context.parent, TITLE_WEIGHT), (title, TITLE_WEIGHT), (body, 1)):
         if part and part.strip():
-            for group, count in groups_named(featuriser.analyse(part)).items():
+            for group, count in groups_of(part).items():
                 groups[group] += weight * count
     return groups
 
