@@ -40,7 +40,7 @@ def test_segments_cover_the_text_exactly_with_utf16_spans() -> None:
     (score,) = Scorer.load().score([text])
     pieces = segments(text, score, {"INSULT": 0.5})
     assert "".join(p.text for p in pieces) == text
-    assert any("INSULT" in p.why and "idiot" in p.text for p in pieces)
+    assert any("INSULT" in p.label and "idiot" in p.text for p in pieces)
 
 
 def test_comment_markup_is_escaped_in_the_page(report_html) -> None:

@@ -19,9 +19,9 @@ from threadguard.service.runtime import runtime
 from threadguard.store import audit, stats
 from threadguard.store.comments import QueueFilters, author_history, get_comment, get_thread, parent_of, queue
 from threadguard.store.users import authenticate
+from threadguard.text.highlight import segments
 from threadguard.web.api_docs import operations, schemas
 from threadguard.web.charts import COLOURS, flagged_chart, volume_chart
-from threadguard.web.highlight import segments
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")

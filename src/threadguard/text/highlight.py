@@ -1,8 +1,10 @@
-"""Split a comment into plain and highlighted segments from its spans (UTF-16 offsets), so that the
-template can escape every piece of text and wrap the risky ones in <mark>."""
+"""Split a comment into plain and highlighted segments from its spans (UTF-16 offsets), so that a
+template (the moderator app, the HTML thread report) can escape every piece of text and wrap the risky
+ones in <mark>."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -13,16 +15,17 @@ from threadguard.text.utf16 import Utf16Index
 @dataclass(frozen=True)
 class Segment:
     text: str
-    attributes: tuple[str, ...]  # empty: not part of any span
+    labels: tuple[str, ...]  # what covers it, e.g. attribute names; empty: not part of any span
 
     @property
     def label(self) -> str:
-        return ", ".join(self.attributes)
+        return ", ".join(self.labels)
 
 
-def segments(text: str, spans: dict[str, list[dict[str, Any]]]) -> list[Segment]:
-    """`text` cut at every span boundary; each piece knows which attributes' spans cover it.
-    Spans that do not fit the text (a stale or bad offset) are ignored rather than break the page."""
+def segments(text: str, spans: Mapping[str, Iterable[Mapping[str, Any]]]) -> list[Segment]:
+    """`text` cut at every span boundary; each piece knows the labels (keys of `spans`, usually
+    attribute names) whose spans cover it. Spans are {"begin", "end"} in UTF-16 code units; those that
+    do not fit the text (a stale or bad offset) are ignored rather than break the page."""
     index = Utf16Index(text)
     covering: list[tuple[int, int, str]] = []
     for attribute, attribute_spans in spans.items():
