@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -68,6 +68,10 @@ class Scorer:
         ]
         return np.vstack(chunks) if chunks else np.zeros((0, n_outputs))
 
+    def is_flagged(self, attributes: Mapping[str, float]) -> bool:
+        """Whether any attribute probability reaches the model's flag threshold for it."""
+        return any(attributes[a] >= t for a, t in self.flag_thresholds.items())
+
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Attribute probabilities, shape (n, 7), columns in ATTRIBUTES order. No spans, no language."""
         return sigmoid(self._logits(texts)[:, : len(ATTRIBUTES)])
@@ -108,7 +112,7 @@ class Scorer:
                     attributes=attributes,
                     targets=targets,
                     spans=self.explainer.spans(text, analysis, attributes, rows[i]),
-                    flagged=any(attributes[a] >= t for a, t in self.flag_thresholds.items()),
+                    flagged=self.is_flagged(attributes),
                     language=language,
                     model=self.version,
                     warnings=warnings,

@@ -106,7 +106,7 @@ class ChunkScorer:
                 "targets": {
                     name: round(p, 6) for name, p in zip(TARGET_GROUPS, probs[n_attributes:], strict=True)
                 },
-                "flagged": any(attributes[a] >= t for a, t in scorer.flag_thresholds.items()),
+                "flagged": scorer.is_flagged(attributes),
                 "model": scorer.version,
             }
             if row.warnings:

@@ -223,8 +223,10 @@ async def statistics(
     community: Annotated[str | None, Query(max_length=128)] = None,
 ) -> dict[str, Any]:
     """Comments per state, and per day: volume and the share flagged for each attribute."""
-    with runtime(request).sessions() as session:
-        return {"totals": stats.totals(session), "daily": stats.daily(session, since, community)}
+    rt = runtime(request)
+    with rt.sessions() as session:
+        daily = stats.daily(session, rt.scorer.scorer.flag_thresholds, since, community)
+        return {"totals": stats.totals(session), "daily": daily}
 
 
 @router.get("/audit")

@@ -147,7 +147,6 @@ class ContextScorer:
         own = np.clip(own, 1e-15, 1 - 1e-15)
         rows, own_logits, all_groups = self.features(texts, contexts, np.log(own / (1 - own)))
         in_context = 1.0 / (1.0 + np.exp(-self.model.decision_function(rows, own_logits)))
-        thresholds = self.scorer.flag_thresholds
         for i, context in enumerate(contexts):
             if context is None or context.empty:
                 continue
@@ -167,7 +166,7 @@ class ContextScorer:
                 results[i],
                 attributes=attributes,
                 targets={g: targets[g] for g in TARGET_GROUPS},
-                flagged=any(attributes[a] >= t for a, t in thresholds.items()),
+                flagged=self.scorer.is_flagged(attributes),
                 model=self.version,
                 context_effect=effect,
             )

@@ -189,8 +189,9 @@ async def api_docs(request: Request) -> HTMLResponse:
 @router.get("/stats")
 async def stats_page(request: Request, community: str = "") -> HTMLResponse:
     caller = user(request)
-    with runtime(request).sessions() as session:
-        daily = stats.daily(session, community=community or None)
+    rt = runtime(request)
+    with rt.sessions() as session:
+        daily = stats.daily(session, rt.scorer.scorer.flag_thresholds, community=community or None)
         totals = stats.totals(session)
     return page(
         request, "stats.html", caller, daily=daily, totals=totals, community=community,
