@@ -25,13 +25,19 @@ CREATED_KEYS = ("created_at", "created")
 META_KEYS = ("title", "url", "article")
 # Keys that mark a line as another format's (Pushshift, Remark42, Livefyre, Commento, Discourse, Reddit).
 OTHER_FORMAT_KEYS = {"link_id", "subreddit", "locator", "pid", "comments", "body_html", "commentHex", "kind"}
+TEXT_KEY = re.compile("|".join(rf'"{key}"\s*:' for key in TEXT_KEYS))
+OTHER_FORMAT_KEY = re.compile("|".join(rf'"{key}"\s*:' for key in OTHER_FORMAT_KEYS))
 FLAG_SEPARATORS = re.compile(r"[\s,;|]+")
 
 
 def sniff(head: bytes, filename: str) -> bool:
+    text = head_text(head)
+    if "\n" not in text and filename.endswith((".jsonl", ".ndjson")):
+        # a first line longer than the sniffed head: trust the name if it opens like a generic record
+        return text.startswith("{") and bool(TEXT_KEY.search(text)) and not OTHER_FORMAT_KEY.search(text)
     record = first_line_record(head)
     return (
-        head_text(head).startswith("{")
+        text.startswith("{")
         and isinstance(record, dict)
         and _text(record) is not None
         and not OTHER_FORMAT_KEYS & record.keys()

@@ -30,7 +30,7 @@ def sniff(head: bytes, filename: str) -> bool:
 
 def _delimiter(text: str) -> str | None:
     """The separator whose header row names a text column and an id, parent or author column."""
-    header = text.split("\n", 1)[0]
+    header = next(iter(text.splitlines()), "")  # any line break ends the header, a lone CR too
     for delimiter in DELIMITERS:
         columns = {name.strip().lower() for name in next(csv.reader([header], delimiter=delimiter), [])}
         if columns & set(TEXT_KEYS) and columns & {"id", "author", *PARENT_KEYS}:
