@@ -29,8 +29,14 @@ ScoreFn = Callable[[list[str]], Any]
 
 SYSTEMS: tuple[str, ...] = (
     "baseline",
-    "threadguard.predict_proba",
+    "threadguard.predict_proba",  # the fast tier
     "threadguard.score",
+    "threadguard.accurate.predict_proba",
+    "threadguard.accurate.score",
+    "threadguard.auto.predict_proba",
+    "threadguard.auto.score",
+    "teacher.tox_block",
+    "teacher.toxic_comment_classifier",
     "profanity-check",
     "bert-base",
 )
@@ -102,6 +108,10 @@ def import_system(system: str) -> dict[str, Any]:
         from threadguard.scorer import Scorer
 
         return {"Scorer": Scorer}
+    if system.startswith("teacher."):
+        from threadguard.model.teachers import JigsawTeacher
+
+        return {"JigsawTeacher": JigsawTeacher}
     if system == "profanity-check":
         from profanity_check import predict_prob
 
@@ -121,9 +131,16 @@ def load_system(
     if system == "baseline":
         return (lambda texts: None), {}
     if system.startswith("threadguard."):
-        scorer = mods["Scorer"].load(model_dir)  # None: the shipped default model
+        parts = system.split(".")
+        tier = parts[1] if len(parts) == 3 else "fast"
+        scorer = mods["Scorer"].load(model_dir, tier=tier)  # None: the shipped default models
+        if tier != "fast":
+            scorer.predict_proba(["ready"])  # the ONNX session starts on first use: count it as loading
         fn = scorer.predict_proba if system.endswith("predict_proba") else scorer.score
         return fn, {"model_version": str(getattr(scorer, "version", "?"))}
+    if system.startswith("teacher."):
+        teacher = mods["JigsawTeacher"].load(system.split(".", 1)[1])
+        return teacher.predict_proba, {"model_version": f"{teacher.name}-{teacher.version}"}
     if system == "profanity-check":
         return mods["predict_prob"], {}
     if system == "bert-base":

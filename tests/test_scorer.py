@@ -1,4 +1,8 @@
-"""Behaviour of the shipped model on hand-written cases, spans in UTF-16, and bad inputs."""
+"""Behaviour of the shipped models on hand-written cases, spans in UTF-16, and bad inputs.
+
+`behaviour.json` holds the fast tier's cases (its 0.5 cut-offs); the contract tests (spans, bad input,
+determinism, batching) run on every tier. The behaviour suite of both tiers is test_behaviour_suite.py.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +12,20 @@ from pathlib import Path
 import pytest
 
 from threadguard.attributes import ATTRIBUTES, TARGET_GROUPS
-from threadguard.scorer import Scorer
+from threadguard.scorer import TIERS, Scorer
 from threadguard.text.utf16 import utf16_length
 
 FIXTURES = json.loads((Path(__file__).parent / "fixtures" / "behaviour.json").read_text())
 
 
 @pytest.fixture(scope="module")
-def scorer() -> Scorer:
-    return Scorer.load()
+def fast() -> Scorer:
+    return Scorer.load(tier="fast")
+
+
+@pytest.fixture(scope="module", params=TIERS)
+def scorer(request: pytest.FixtureRequest) -> Scorer:
+    return Scorer.load(tier=request.param)
 
 
 def _cases() -> list:
@@ -29,8 +38,8 @@ def _cases() -> list:
 
 
 @pytest.mark.parametrize("case", _cases(), ids=lambda c: c["text"][:40])
-def test_behaviour(scorer: Scorer, case: dict) -> None:
-    result = scorer.score([case["text"]])[0]
+def test_behaviour(fast: Scorer, case: dict) -> None:
+    result = fast.score([case["text"]])[0]
     for name in case.get("high", []):
         assert result.attributes[name] >= 0.5, f"{name} too low: {result.attributes}"
     for name in case.get("low", []):
@@ -64,7 +73,7 @@ def test_predict_proba_matches_score(scorer: Scorer) -> None:
 
 def test_scores_are_deterministic(scorer: Scorer) -> None:
     text = "Gallows for every traitor in that parliament."
-    assert scorer.score([text])[0] == Scorer.load().score([text])[0]
+    assert scorer.score([text])[0] == Scorer.load(tier=scorer.tier).score([text])[0]
 
 
 def test_language_is_reported(scorer: Scorer) -> None:
@@ -107,5 +116,6 @@ def test_large_batches_give_the_same_results_as_small_ones(scorer: Scorer) -> No
     whole = scorer.predict_proba(texts)
     assert whole.shape == (CHUNK + 5, len(ATTRIBUTES))
     assert (whole[-5:] == scorer.predict_proba(texts[-5:])).all()
-    assert len(scorer.score(texts)) == CHUNK + 5
+    if scorer.tier == "fast":  # score() chunks on the fast path; the encoder reads one text at a time
+        assert len(scorer.score(texts)) == CHUNK + 5
     assert scorer.predict_proba([]).shape == (0, len(ATTRIBUTES))

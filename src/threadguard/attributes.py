@@ -10,6 +10,11 @@ ATTRIBUTES: tuple[str, ...] = (
     "SEXUALLY_EXPLICIT",
 )
 
+# The attributes whose score alone can flag a comment. PROFANITY is reported but never flags on its own:
+# "That goal was f***ing brilliant!" is profane and harmless; profanity that harms also scores TOXICITY or
+# INSULT, which do flag.
+FLAGGING_ATTRIBUTES: tuple[str, ...] = tuple(a for a in ATTRIBUTES if a != "PROFANITY")
+
 TARGET_GROUPS: tuple[str, ...] = (
     "religion",
     "race_ethnicity",

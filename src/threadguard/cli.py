@@ -22,6 +22,10 @@ app = typer.Typer(
 console = Console()
 errors = Console(stderr=True)
 
+TierOption = Annotated[
+    str,
+    typer.Option("--tier", help="fast (linear), accurate (fine-tuned encoder) or auto (both)"),
+]
 ModelOption = Annotated[Path | None, typer.Option("--model", help="model artifact folder (default: shipped)")]
 DataOption = Annotated[
     Path | None, typer.Option("--data", help="folder with the labelled datasets (../shared/data)")
@@ -35,14 +39,14 @@ def score(
         bool, typer.Option("--jsonl", help='read {"id", "text"} lines on stdin, write one line each')
     ] = False,
     model: ModelOption = None,
+    tier: TierOption = "auto",
     batch_size: Annotated[int, typer.Option(help="lines scored together in --jsonl mode")] = 512,
 ) -> None:
     """Score one comment (a table) or a stream of JSON lines (the engine's line format)."""
-    from threadguard.scorer import Scorer
 
     if jsonl == (text is not None):
         raise typer.BadParameter("give either a TEXT argument or --jsonl (with lines on stdin)")
-    scorer = Scorer.load(model)
+    scorer = _load_scorer(model, tier)
     if jsonl:
         counts = score_stream(scorer, sys.stdin.buffer, sys.stdout, batch_size)
         errors.print(f"{counts['read']} lines read, {counts['scored']} scored, {counts['errors']} errors")
@@ -52,6 +56,18 @@ def score(
         console.print("[red]COMMENT_EMPTY:[/red] nothing to score")
         raise typer.Exit(2)
     _print_result(text, scorer.score([text])[0])
+
+
+def _load_scorer(model: Path | None, tier: str) -> Any:
+    """The scorer for a command, with a clear message for an unknown tier or a missing model."""
+    from threadguard.scorer import TIERS, Scorer
+
+    if tier not in TIERS:
+        raise typer.BadParameter(f"--tier must be one of {', '.join(TIERS)}, not {tier!r}")
+    try:
+        return Scorer.load(model, tier=tier)
+    except FileNotFoundError as error:
+        raise typer.BadParameter(str(error)) from error
 
 
 def score_stream(scorer: Any, stdin: IO[bytes], stdout: IO[str], batch_size: int = 512) -> dict[str, int]:
@@ -145,11 +161,38 @@ def train(
     out: Annotated[Path, typer.Option(help="where to write the artifact")] = Path("artifacts/model"),
     seed: Annotated[int, typer.Option(help="random seed; same data + seed = same model version")] = 0,
     limit: Annotated[int | None, typer.Option(help="train on a sample of N rows (quick experiments)")] = None,
+    tier: Annotated[str, typer.Option("--tier", help="fast (linear) or accurate (MiniLM)")] = "fast",
+    device: Annotated[str, typer.Option(help="torch device for --tier accurate: cpu or cuda")] = "cpu",
+    distil: Annotated[
+        bool, typer.Option(help="fast tier: learn from the shipped accurate tier's soft labels too")
+    ] = True,
 ) -> None:
     """Rebuild the model from the licence-permitted datasets and write an artifact with its model card."""
+    from threadguard.model.train import Teacher
     from threadguard.model.train import train as run_training
 
-    artifact = run_training(data_dir=data, out_dir=out, seed=seed, limit=limit,
+    if tier == "accurate":
+        from threadguard.model.encoder_calibration import calibrate
+        from threadguard.model.encoder_training import train_encoder
+
+        target = out if out != Path("artifacts/model") else Path("artifacts/accurate")
+        settings = {"examples": limit} if limit else None
+        encoder = train_encoder(data, target, seed=seed, device=device, settings=settings,
+                                progress=lambda m: console.print(f"[cyan]•[/cyan] {m}"))  # fmt: skip
+        calibrate(encoder, data, progress=lambda m: console.print(f"[cyan]•[/cyan] {m}"))
+        console.print(f"accurate tier in {target}; copy it over src/threadguard/models/accurate/ to ship it")
+        return
+    if tier != "fast":
+        raise typer.BadParameter("--tier must be fast or accurate")
+
+    teacher = None
+    if distil:
+        from threadguard.model.linear import sigmoid
+        from threadguard.scorer import Scorer
+
+        accurate = Scorer.load(tier="accurate")
+        teacher = Teacher(f"accurate tier {accurate.encoder.version}", lambda t: sigmoid(accurate.logits(t)))
+    artifact = run_training(data_dir=data, out_dir=out, seed=seed, limit=limit, teacher=teacher,
                             progress=lambda m: console.print(f"[cyan]•[/cyan] {m}"))  # fmt: skip
     console.print(f"model [bold]{artifact.version}[/bold] in {out}; card: {out / 'MODEL_CARD.md'}")
 
@@ -161,13 +204,36 @@ def evaluate(
     out: Annotated[Path, typer.Option(help="report folder")] = Path("reports"),
     baseline: Annotated[bool, typer.Option(help="also score alt-profanity-check on the same rows")] = True,
     limit: Annotated[int | None, typer.Option(help="rows per set (quick runs)")] = None,
+    tier: TierOption = "auto",
 ) -> None:
     """Run the benchmark suite on the evaluation sets; write reports/eval.md and reports/eval.json."""
     from threadguard.eval.suite import run_suite
-    from threadguard.scorer import Scorer
 
-    results = run_suite(Scorer.load(model), data_dir=data, out_dir=out, baseline=baseline, limit=limit)
+    results = run_suite(_load_scorer(model, tier), data_dir=data, out_dir=out, baseline=baseline, limit=limit)
     console.print(f"wrote {out / 'eval.md'} ({len(results.get('tasks', results))} tasks)")
+
+
+@app.command()
+def ablation(
+    data: DataOption = None,
+    model: ModelOption = None,
+    out: Annotated[Path, typer.Option(help="report folder")] = Path("reports"),
+    limit: Annotated[int | None, typer.Option(help="rows per set (quick runs)")] = None,
+    candidates: Annotated[
+        str,
+        typer.Option(
+            help="comma-separated: fast, accurate, auto, tox_block, toxic_comment_classifier, teachers_mean"
+        ),
+    ] = "fast,accurate,auto,tox_block,toxic_comment_classifier,teachers_mean",
+) -> None:
+    """Run the evaluation suite for every tier and both teachers; write reports/ablation.md side by side."""
+    from threadguard.eval.ablation import run_ablation
+
+    names = [n.strip() for n in candidates.split(",") if n.strip()]
+    path = run_ablation(
+        names, data, out, limit, model, progress=lambda m: console.print(f"[cyan]•[/cyan] {m}")
+    )
+    console.print(path.read_text())
 
 
 @app.command("train-context")
@@ -176,14 +242,16 @@ def train_context(
     model: ModelOption = None,
     seed: Annotated[int, typer.Option(help="seed for the hand-written article/reply pairs")] = 0,
 ) -> None:
-    """Fit the context model on ToxiChat dev and the hand-written pairs; write context.json to the model."""
+    """Fit the context model on ToxiChat dev and the hand-written pairs; write context.json to the model.
+
+    It learns on top of the fast tier's scores (one fixed, cheap input) and is applied on every tier."""
     from threadguard.model.artifact import default_model_dir
     from threadguard.model.context import ContextModel
     from threadguard.scorer import Scorer
     from threadguard.thread.context import ContextScorer
     from threadguard.thread.context_training import train_context_model
 
-    fitted = train_context_model(ContextScorer(Scorer.load(model), ContextModel()), data, seed)
+    fitted = train_context_model(ContextScorer(Scorer.load(model, tier="fast"), ContextModel()), data, seed)
     target = (model or default_model_dir()) / "context.json"
     fitted.save(target)
     console.print(f"wrote {target}")
@@ -232,11 +300,12 @@ def thread(
     html: Annotated[Path | None, typer.Option("--html", help="write a self-contained HTML report")] = None,
     context: ContextFlag = True,
     model: ModelOption = None,
+    tier: TierOption = "auto",
 ) -> None:
     """Read a thread, score every comment in context, and show the tree with a summary."""
     from threadguard.thread.terminal import print_summary, print_thread
 
-    threads, summary, scorer = _score_threads([file], format, context, model)
+    threads, summary, scorer = _score_threads([file], format, context, model, tier)
     out = errors if json_out == Path("-") else console
     if json_out is None:
         for t, scored in threads:
@@ -270,6 +339,7 @@ def threads(
     similarity: Annotated[float, typer.Option(help="MinHash Jaccard threshold for near-duplicates")] = 0.8,
     context: ContextFlag = True,
     model: ModelOption = None,
+    tier: TierOption = "auto",
 ) -> None:
     """Across many threads: repeat authors with their flagged rate, and copy-paste campaigns."""
     from threadguard.thread.duplicates import Posting, near_duplicates
@@ -279,7 +349,7 @@ def threads(
     files = sorted(p for p in directory.rglob("*") if p.is_file() and not p.name.startswith("."))
     if not files:
         raise typer.BadParameter(f"no files in {directory}")
-    scored_threads, summary, _ = _score_threads(files, format, context, model)
+    scored_threads, summary, _ = _score_threads(files, format, context, model, tier)
     keyed = [(_thread_key(t, i), scored) for i, (t, scored) in enumerate(scored_threads)]
     records = author_records(keyed)
     campaigns = near_duplicates(
@@ -309,7 +379,9 @@ def threads(
         _write_json(payload, json_out)
 
 
-def _score_threads(files: list[Path], format: str, context: bool, model: Path | None) -> tuple[Any, Any, Any]:
+def _score_threads(
+    files: list[Path], format: str, context: bool, model: Path | None, tier: str
+) -> tuple[Any, Any, Any]:
     """Read and score every thread of the files, with a progress bar and the ingest counts on stderr."""
     from rich.progress import Progress
 
@@ -318,7 +390,7 @@ def _score_threads(files: list[Path], format: str, context: bool, model: Path | 
     from threadguard.thread.scoring import score_thread
     from threadguard.thread.stats import ThreadSummary
 
-    scorer = ContextScorer.load(model)
+    scorer = ContextScorer(_load_scorer(model, tier), model_path=model / "context.json" if model else None)
     summary = ThreadSummary()
     scored_threads = []
     with Progress(console=errors, transient=True) as progress:

@@ -4,48 +4,61 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from threadguard.attributes import ATTRIBUTES, TARGET_GROUPS
+from threadguard.attributes import ATTRIBUTES, FLAGGING_ATTRIBUTES, TARGET_GROUPS
 from threadguard.model.artifact import Artifact
+from threadguard.model.encoder import EncoderArtifact
 from threadguard.model.explain import SpanExplainer
-from threadguard.model.features import Featuriser
+from threadguard.model.features import Analysis, build_featuriser
 from threadguard.model.lexicon import Lexicon
 from threadguard.model.linear import MultiOutputLogistic, sigmoid
-from threadguard.scores import CommentScore
+from threadguard.model.occlusion import occlusion_spans
+from threadguard.scores import CommentScore, Span
 from threadguard.text.language import UNDETERMINED, LanguageIdentifier
-from threadguard.text.normalise import Normaliser
 
 SUPPORTED_LANGUAGES = ("en",)
 CHUNK = 1024  # rows featurised at a time: bounds memory on large batches, same results
-
-
-def build_featuriser(config: dict, lexicon: Lexicon) -> Featuriser:
-    """The featuriser an artifact's config describes; training and scoring share this one recipe."""
-    vocabulary = lexicon.words(("slur", "profanity", "sexual", "insult", "dehumanising", "violence"))
-    return Featuriser(
-        Normaliser(vocabulary),
-        lexicon,
-        word_bits=config["word_bits"],
-        char_bits=config["char_bits"],
-        char_ngrams=tuple(config["char_ngrams"]),
-    )
+MAX_CHARS = 20_480  # Perspective's 20 KB comment limit: longer text is cut (and says so), bounding memory
+TIERS = ("fast", "accurate", "auto")
 
 
 class Scorer:
-    """Scores comments for the seven attributes and the target groups, with explaining spans."""
+    """Scores comments for the seven attributes and the target groups, with explaining spans.
 
-    def __init__(self, artifact: Artifact, language_identifier: LanguageIdentifier | None = None) -> None:
+    Tiers: `fast` is the linear model alone; `accurate` the fine-tuned encoder alone; `auto` runs the
+    fast tier on everything and the encoder on the comments where the fast tier is not sure they are
+    clean (any attribute at or above the encoder's `auto_threshold`), which is where flags are decided.
+    """
+
+    def __init__(
+        self,
+        artifact: Artifact,
+        language_identifier: LanguageIdentifier | None = None,
+        encoder: EncoderArtifact | None = None,
+        tier: str = "fast",
+    ) -> None:
+        if tier not in TIERS:
+            raise ValueError(f"tier must be one of {', '.join(TIERS)}, not {tier!r}")
+        if tier != "fast" and encoder is None:
+            raise ValueError(f"the {tier} tier needs the accurate-tier encoder")
+        self.tier = tier
+        self.encoder = encoder if tier != "fast" else None
         config = artifact.config
         if tuple(config["outputs"]) != (*ATTRIBUTES, *(f"target_{g}" for g in TARGET_GROUPS)):
             raise ValueError("artifact outputs do not match this version of threadguard")
+        self.fast_version = artifact.version
         self.version = artifact.version
+        if self.encoder is not None:
+            self.version = f"{artifact.version}+{self.encoder.version}"
         self.card = artifact.card
         self.featuriser = build_featuriser(config, Lexicon.load(artifact.lexicon_dir))
         self.featuriser.idf = artifact.idf
         self.model = MultiOutputLogistic.from_arrays(artifact.coef, artifact.intercept)
-        self.flag_thresholds: dict[str, float] = config["flag_thresholds"]
+        self.fast_thresholds: dict[str, float] = config["flag_thresholds"]
+        self.flag_thresholds = self.fast_thresholds if self.encoder is None else self.encoder.flag_thresholds
         self.explainer = SpanExplainer(
             self.featuriser,
             self.model,
@@ -55,12 +68,21 @@ class Scorer:
         self.languages = language_identifier or LanguageIdentifier()
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> Scorer:
-        """The shipped default model, or the artifact folder at `path`."""
-        return cls(Artifact.load(Path(path) if path else None))
+    def load(
+        cls, path: str | Path | None = None, tier: str = "auto", accurate_path: str | Path | None = None
+    ) -> Scorer:
+        """The shipped default models, or the fast-tier artifact folder at `path`; the accurate tier
+        comes from `accurate_path`, else `path/accurate` where it exists, else the shipped encoder."""
+        if tier not in TIERS:
+            raise ValueError(f"tier must be one of {', '.join(TIERS)}, not {tier!r}")
+        encoder = None
+        if tier != "fast":
+            if accurate_path is None and path is not None and (Path(path) / "accurate").is_dir():
+                accurate_path = Path(path) / "accurate"
+            encoder = EncoderArtifact.load(Path(accurate_path) if accurate_path else None)
+        return cls(Artifact.load(Path(path) if path else None), encoder=encoder, tier=tier)
 
-    def _logits(self, texts: Sequence[str]) -> np.ndarray:
-        _check_texts(texts)
+    def _fast_logits(self, texts: Sequence[str]) -> np.ndarray:
         n_outputs = len(self.model.intercept_)
         chunks = [
             self.model.decision_function(self.featuriser.transform(texts[i : i + CHUNK]))
@@ -68,17 +90,50 @@ class Scorer:
         ]
         return np.vstack(chunks) if chunks else np.zeros((0, n_outputs))
 
+    def logits(self, texts: Sequence[str]) -> np.ndarray:
+        """Logits of all outputs (attributes, then target groups), shape (n, 14), from this tier."""
+        return self._logits_and_tiers(texts)[0]
+
+    def _logits_and_tiers(self, texts: Sequence[str]) -> tuple[np.ndarray, list[str]]:
+        _check_texts(texts)
+        texts = [t[:MAX_CHARS] for t in texts]
+        if self.encoder is None:
+            logits, tiers = self._fast_logits(texts), ["fast"] * len(texts)
+        elif self.tier == "accurate":
+            logits, tiers = self.encoder.logits(texts), ["accurate"] * len(texts)
+        else:
+            logits = self._fast_logits(texts)
+            fast_max = sigmoid(logits[:, : len(ATTRIBUTES)]).max(axis=1)
+            unsure = np.flatnonzero(fast_max >= self.encoder.auto_threshold)
+            tiers = ["fast"] * len(texts)
+            if len(unsure):
+                logits[unsure] = self.encoder.logits([texts[i] for i in unsure])
+                for i in unsure:
+                    tiers[i] = "accurate"
+        return self._with_slur_targets(texts, logits), tiers
+
+    def _with_slur_targets(self, texts: Sequence[str], logits: np.ndarray) -> np.ndarray:
+        """The lexicon's word on whom a slur targets: a comment that uses a slur for a group attacks
+        that group at least as surely as it is toxic or an identity attack, even where the model is
+        unsure of the group (rare slurs, mocking spellings)."""
+        column = {group: len(ATTRIBUTES) + k for k, group in enumerate(TARGET_GROUPS)}
+        attack = logits[:, [ATTRIBUTES.index("TOXICITY"), ATTRIBUTES.index("IDENTITY_ATTACK")]].max(axis=1)
+        for i, text in enumerate(texts):
+            for group in self.featuriser.slur_groups(text):
+                logits[i, column[group]] = max(logits[i, column[group]], attack[i])
+        return logits
+
     def is_flagged(self, attributes: Mapping[str, float]) -> bool:
-        """Whether any attribute probability reaches the model's flag threshold for it."""
-        return any(attributes[a] >= t for a, t in self.flag_thresholds.items())
+        """Whether any flagging attribute (all but PROFANITY) reaches this tier's flag threshold for it."""
+        return any(attributes[a] >= self.flag_thresholds[a] for a in FLAGGING_ATTRIBUTES)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Attribute probabilities, shape (n, 7), columns in ATTRIBUTES order. No spans, no language."""
-        return sigmoid(self._logits(texts)[:, : len(ATTRIBUTES)])
+        return sigmoid(self.logits(texts)[:, : len(ATTRIBUTES)])
 
     def predict_targets(self, texts: Sequence[str]) -> np.ndarray:
         """Probability that each comment attacks each target group, shape (n, 7), TARGET_GROUPS order."""
-        return sigmoid(self._logits(texts)[:, len(ATTRIBUTES) :])
+        return sigmoid(self.logits(texts)[:, len(ATTRIBUTES) :])
 
     def score(self, texts: Sequence[str]) -> list[CommentScore]:
         """Full results: probabilities, target groups, spans in UTF-16 offsets, flag and language."""
@@ -87,9 +142,16 @@ class Scorer:
             return [
                 result for i in range(0, len(texts), CHUNK) for result in self.score(texts[i : i + CHUNK])
             ]
+        originals = texts
+        texts = [t[:MAX_CHARS] for t in texts]
         analyses = [self.featuriser.analyse(t) for t in texts]
         rows = self.featuriser.transform_analyses(analyses)
-        probabilities = self.model.predict_proba(rows)
+        if self.encoder is None:  # the rows are already built: reuse them
+            logits = self._with_slur_targets(texts, self.model.decision_function(rows))
+            tiers = ["fast"] * len(texts)
+        else:
+            logits, tiers = self._logits_and_tiers(texts)
+        probabilities = sigmoid(logits)
         languages = self.languages.identify(texts)
         results: list[CommentScore] = []
         n_attr = len(ATTRIBUTES)
@@ -99,6 +161,11 @@ class Scorer:
             attributes = {name: float(p) for name, p in zip(ATTRIBUTES, probs[:n_attr], strict=True)}
             targets = {name: float(p) for name, p in zip(TARGET_GROUPS, probs[n_attr:], strict=True)}
             warnings: list[str] = []
+            if len(originals[i]) > MAX_CHARS:
+                warnings.append(f"TRUNCATED: only the first {MAX_CHARS} characters were scored")
+            elif tiers[i] == "accurate" and self.encoder is not None and self.encoder.truncated([text])[0]:
+                window = self.encoder.max_tokens
+                warnings.append(f"TRUNCATED: the accurate tier read the first {window} tokens")
             if not text.strip():
                 warnings.append("COMMENT_EMPTY: nothing to score")
             elif language == UNDETERMINED:
@@ -111,14 +178,32 @@ class Scorer:
                 CommentScore(
                     attributes=attributes,
                     targets=targets,
-                    spans=self.explainer.spans(text, analysis, attributes, rows[i]),
+                    spans=self._spans(text, analysis, attributes, rows[i], tiers[i]),
                     flagged=self.is_flagged(attributes),
                     language=language,
-                    model=self.version,
+                    model=self.version if tiers[i] == "accurate" else self.fast_version,
                     warnings=warnings,
+                    tier=tiers[i],
                 )
             )
         return results
+
+    def _spans(
+        self, text: str, analysis: Analysis, attributes: dict[str, float], row: Any, tier: str
+    ) -> dict[str, list[Span]]:
+        """The fast tier's spans come from its linear weights; the encoder's from word occlusion."""
+        if tier == "fast" or self.encoder is None:
+            return self.explainer.spans(text, analysis, attributes, row)
+        encoder = self.encoder
+        return occlusion_spans(
+            text,
+            attributes,
+            lambda variants: sigmoid(encoder.logits(variants)[:, : len(ATTRIBUTES)]),
+            ATTRIBUTES,
+            min_probability=encoder.span_min_probability,
+            word_drop=encoder.span_word_drop,
+            normaliser=encoder.normaliser,
+        )
 
 
 def _check_texts(texts: Sequence[str]) -> None:

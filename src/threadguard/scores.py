@@ -28,6 +28,7 @@ class CommentScore:
     warnings: list[str] = field(default_factory=list)
     # attribute -> in-context probability minus the comment's own; empty when scored without context
     context_effect: dict[str, float] = field(default_factory=dict)
+    tier: str = "fast"  # which tier produced the scores: "fast" or "accurate"
 
     def to_line(self, comment_id: Any = None) -> dict[str, Any]:
         """The engine's JSON line, a public contract that the API and users build on."""
@@ -43,6 +44,7 @@ class CommentScore:
             "flagged": self.flagged,
             "language": self.language,
             "model": self.model,
+            "tier": self.tier,
         }
         if self.context_effect:
             line["context_effect"] = {name: round(d, 6) for name, d in self.context_effect.items()}

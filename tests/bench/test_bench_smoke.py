@@ -46,6 +46,7 @@ def test_quantile_and_verdicts() -> None:
 def test_tiny_run_writes_report(bench: ModuleType, shared_data: Path, tmp_path: Path) -> None:
     out = tmp_path / "reports"
     cmd = [sys.executable, str(BENCH), "--rows", "40", "--latency-calls", "10", "--skip-bert"]
+    cmd += ["--tier-rows", "20", "--tier-latency-calls", "5"]
     cmd += ["--repeats", "1", "--load-repeats", "1", "--data", str(shared_data), "--out", str(out)]
     proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-2000:]
@@ -67,6 +68,7 @@ def test_tiny_run_writes_report(bench: ModuleType, shared_data: Path, tmp_path: 
     rows = {row["key"]: row for row in report["rows"]}
     # threadguard's rows are always present: measured, or saying why not
     assert {"threadguard.predict_proba/1w", "threadguard.score/1w", "profanity-check/1w"} <= set(rows)
+    assert {"threadguard.accurate.predict_proba/1w", "threadguard.auto.score/1w"} <= set(rows)
     assert not any(key.startswith("bert-base") for key in rows)
     apc = rows["profanity-check/1w"]
     if apc["error"] is None:

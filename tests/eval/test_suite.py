@@ -164,6 +164,9 @@ class TinySklearnScorer:
             )
         return results
 
+    def is_flagged(self, attributes: dict[str, float]) -> bool:
+        return attributes["TOXICITY"] >= 0.5
+
 
 @pytest.mark.slow
 def test_run_suite_on_small_subsets(shared_data: Path, tmp_path: Path) -> None:

@@ -55,3 +55,20 @@ def test_sniff_needs_a_text_column_and_an_id_or_author():
     assert generic_csv.sniff(b"author;message\n", "x.csv")
     assert not generic_csv.sniff(b"id,name,score\n1,a,2\n", "x.csv")
     assert not generic_csv.sniff(b"Some text, with a comma, and an id\n", "dump.txt")
+
+
+def test_a_200_kb_comment_is_read_in_a_fresh_process_without_batch(tmp_path) -> None:
+    """The csv module's 128 KB field limit is raised by the CSV reader itself, not by importing batch."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "big.csv"
+    path.write_text("id,text\n1,\"" + "word " * 40_000 + "\"\n2,short\n", encoding="utf-8")
+    code = (
+        "import sys; from threadguard.ingest import read_threads; "
+        "threads = list(read_threads(sys.argv[1])); "
+        "assert 'threadguard.batch' not in sys.modules; "
+        "print(sum(len(t.comments) for t in threads), max(len(c.text) for t in threads for c in t.comments))"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["2", str(len("word " * 40_000))]

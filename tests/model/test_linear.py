@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 from scipy import sparse
 
 from threadguard.model.linear import MultiOutputLogistic
@@ -53,3 +54,19 @@ def test_output_without_labels_is_a_clear_error() -> None:
         assert "no labelled rows" in str(exc)
     else:
         raise AssertionError("expected ValueError")
+
+
+@pytest.mark.parametrize(
+    ("rows_y", "weight", "message"),
+    [
+        (3, None, "X has 4 rows but Y has 3"),
+        (4, np.ones(3), "sample_weight has shape"),
+        (4, -np.ones(4), "non-negative"),
+    ],
+)
+def test_inputs_are_validated_like_scikit_learn(rows_y: int, weight, message: str) -> None:
+    X = sparse.csr_matrix(np.eye(4))
+    with pytest.raises(ValueError, match=message):
+        MultiOutputLogistic().fit(X, np.zeros((rows_y, 2)), weight)
+    with pytest.raises(ValueError, match=r"in \[0, 1\]"):
+        MultiOutputLogistic().fit(X, np.full((4, 1), 2.0))

@@ -10,7 +10,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import MetaData, select
 
 from threadguard.attributes import ATTRIBUTES
+from threadguard.service.errors import ApiError
+from threadguard.service.perspective import AttributeParameters, check_detected_language
 from threadguard.store.schema import CommentRow, Feedback
+from threadguard.text.language import UNDETERMINED, Detection
 
 ANALYZE = "/v1alpha1/comments:analyze"
 SUGGEST = "/v1alpha1/comments:suggestscore"
@@ -153,6 +156,49 @@ def test_a_detected_unsupported_language_is_refused_unless_the_client_names_one(
     assert error["details"][0]["languageNotSupportedByAttributeError"]["detectedLanguages"] == ["de"]
     answer = analyze(client, key, {**body, "languages": ["en"]}).json()
     assert answer["languages"] == ["en"] and answer["detectedLanguages"] == ["de"]
+
+
+@pytest.mark.parametrize("index", range(3))
+def test_short_english_misread_as_another_language_is_scored_not_refused(sqlite_client, texts, index) -> None:
+    client, key = sqlite_client
+    body = {"comment": {"text": texts["short_english_misread"][index]}, "requestedAttributes": {"THREAT": {}}}
+    response = analyze(client, key, body)
+    assert response.status_code == 200, response.text  # a 400 here is published by a fail-open client
+    answer = response.json()
+    assert answer["languages"] == ["en"] and answer["detectedLanguages"] == ["nds"]  # what lid.176 says
+    assert "THREAT" in answer["attributeScores"]
+    _error(analyze(client, key, {**body, "languages": ["de"]}), 400, "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE")
+
+
+def test_short_text_in_another_language_is_scored_too(sqlite_client, texts) -> None:
+    client, key = sqlite_client
+    body = {"comment": {"text": texts["short_german_threat"]}, "requestedAttributes": {"THREAT": {}}}
+    answer = analyze(client, key, body).json()
+    assert answer["languages"] == ["en"] and answer["detectedLanguages"] == ["de"]
+
+
+@pytest.mark.parametrize(
+    ("language", "confidence", "letters", "refused"),
+    [
+        ("de", 1.0, 66, True),
+        ("de", 0.9, 40, True),
+        ("de", 0.995, 15, False),  # sure, but of a few words only
+        ("es", 0.6, 120, False),  # long, but unsure
+        ("nds", 0.79, 7, False),
+        ("en", 1.0, 100, False),
+        (UNDETERMINED, 0.0, 2, False),
+    ],
+)
+def test_only_a_confident_detection_on_enough_letters_refuses(language, confidence, letters, refused) -> None:
+    detection = Detection(language, confidence, letters)
+    attributes = {"TOXICITY": AttributeParameters()}
+    if refused:
+        with pytest.raises(ApiError) as raised:
+            check_detected_language(detection, [], attributes)
+        assert raised.value.details[0]["errorType"] == "LANGUAGE_NOT_SUPPORTED_BY_ATTRIBUTE"
+    else:
+        check_detected_language(detection, [], attributes)
+    check_detected_language(detection, ["en"], attributes)  # the client's own language is never refused
 
 
 def test_malformed_json(sqlite_client) -> None:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from threadguard.text.utf16 import Utf16Index, utf16_length
+from threadguard.text.utf16 import Utf16Index, replace_lone_surrogates, utf16_length
 
 
 def test_length_of_ascii_and_bmp_text_is_its_length() -> None:
@@ -56,6 +56,19 @@ def test_lone_surrogate_counts_one_unit() -> None:
     text = "a\ud800b"
     assert utf16_length(text) == 3
     assert Utf16Index(text).to_utf16(3) == 3
+
+
+def test_lone_surrogates_become_replacement_characters_and_are_counted() -> None:
+    assert replace_lone_surrogates("a\ud800b\udfff\udbff\udc00") == ("a\ufffdb\ufffd\ufffd\ufffd", 4)
+    assert replace_lone_surrogates("fine \U0001f600 café") == ("fine \U0001f600 café", 0)
+    assert replace_lone_surrogates("") == ("", 0)
+
+
+@given(st.text(st.one_of(st.characters(), st.integers(0xD800, 0xDFFF).map(chr))))
+def test_the_result_is_always_valid_utf8(text: str) -> None:
+    repaired, count = replace_lone_surrogates(text)
+    assert repaired.encode("utf-8").decode("utf-8") == repaired
+    assert len(repaired) == len(text) and count == sum(0xD800 <= ord(ch) <= 0xDFFF for ch in text)
 
 
 @given(st.text())

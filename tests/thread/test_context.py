@@ -28,7 +28,18 @@ def test_an_elliptic_attack_is_judged_against_the_group_of_its_article(scorer, c
     assert in_context.flagged
 
 
-@pytest.mark.parametrize("case", CASES["harmless_in_context"], ids=lambda c: c["text"][:30])
+def _with_known_misses(cases: list[dict]) -> list:
+    return [
+        pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=c["known_miss"]))
+        if "known_miss" in c
+        else c
+        for c in cases
+    ]
+
+
+@pytest.mark.parametrize(
+    "case", _with_known_misses(CASES["harmless_in_context"]), ids=lambda c: c["text"][:30]
+)
 def test_a_harmless_reply_stays_unflagged_in_its_context(scorer, case) -> None:
     (result,) = scorer.score([case["text"]], [Context(article=case["article"])])
     assert not result.flagged, result.attributes

@@ -60,6 +60,21 @@ def test_make_thread_carries_metadata_and_repairs() -> None:
     assert thread.parent_of(thread.comments[0]) is None
 
 
+def test_make_thread_replaces_lone_surrogates_and_counts_each_comment_repaired() -> None:
+    comments = [
+        Comment("a\ud800", None, "hi \udfff", author="ann\ud800", created="2025\ud800"),
+        Comment("a\udbff", "a\ud800", "fine"),  # its own id collides with the first once repaired
+        Comment("b", "a\ud800", "fine \U0001f600"),  # a real emoji is no lone surrogate
+        Comment("c", None, "clean"),
+    ]
+    thread = make_thread("jsonl\ud800", comments, id="t\ud800", title="T\udfff", url=None)
+    assert (thread.source, thread.id, thread.title, thread.url) == ("jsonl\ufffd", "t\ufffd", "T\ufffd", None)
+    first, renamed, emoji = (thread.by_id()[i] for i in ("a\ufffd", "a\ufffd~1", "b"))
+    assert (first.text, first.author, first.created) == ("hi \ufffd", "ann\ufffd", "2025\ufffd")
+    assert renamed.parent_id == emoji.parent_id == "a\ufffd" and emoji.text == "fine \U0001f600"
+    assert thread.warnings == {"lone_surrogate": 4, "duplicate_id": 1}  # three comments and the thread
+
+
 @given(st.lists(st.tuples(st.integers(0, 30), st.one_of(st.none(), st.integers(0, 30))), max_size=60))
 def test_any_parent_links_give_every_comment_once_and_a_valid_tree(links) -> None:
     comments = [c(str(i), None if p is None else str(p), f"t{n}") for n, (i, p) in enumerate(links)]

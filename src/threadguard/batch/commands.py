@@ -41,6 +41,9 @@ def batch(
     model: Annotated[
         Path | None, typer.Option("--model", help="model artifact folder (default: shipped)")
     ] = None,
+    tier: Annotated[
+        str, typer.Option("--tier", help="fast (default at crawl scale), accurate, or auto")
+    ] = "fast",
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="show a progress bar")] = True,
 ) -> None:
     """Score files of comments at crawl scale: streaming, on every core or a Ray cluster, resumable.
@@ -60,11 +63,13 @@ def batch(
         raise typer.BadParameter(f"one of {', '.join(FORMAT_NAMES)}", param_hint="--format")
     if engine not in ENGINES:
         raise typer.BadParameter(f"one of {', '.join(ENGINES)}", param_hint="--engine")
+    if tier not in ("fast", "accurate", "auto"):
+        raise typer.BadParameter("one of fast, accurate, auto", param_hint="--tier")
     if address and engine != "ray":
         raise typer.BadParameter("--address needs --engine ray", param_hint="--address")
     try:
         job = BatchJob.create(
-            inputs, out, ReadOptions(format, text_field, id_field), spans, model, chunk_rows
+            inputs, out, ReadOptions(format, text_field, id_field), spans, model, chunk_rows, tier
         )
     except (FileNotFoundError, ValueError) as exc:
         raise typer.BadParameter(str(exc)) from None

@@ -44,6 +44,7 @@ class BatchJob:
         spans: bool = True,
         model: Path | None = None,
         chunk_rows: int = 1000,
+        tier: str = "fast",
     ) -> BatchJob:
         """Folders are expanded to their files (sorted, recursively); the output format is told from the
         output's extension."""
@@ -59,7 +60,7 @@ class BatchJob:
             raise ValueError("no input files")
         if chunk_rows < 1:
             raise ValueError("chunk_rows must be at least 1")
-        score = ScoreOptions(str(model) if model else None, spans, output_format(out))
+        score = ScoreOptions(str(model) if model else None, spans, output_format(out), tier)
         return cls(files, out, read, score, chunk_rows)
 
     @property

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from threadguard.attributes import ATTRIBUTES, TARGET_GROUPS
 from threadguard.batch.chunks import Chunk
 from threadguard.batch.records import Row
@@ -28,6 +30,7 @@ class ScoreOptions:
     model: str | None = None  # artifact folder; None = the shipped model
     spans: bool = True
     output_format: str = "jsonl"  # or "parquet"
+    tier: str = "fast"  # crawl scale: the fast tier unless asked (see Scorer for the tiers)
 
 
 @dataclass
@@ -44,7 +47,9 @@ class ChunkScorer:
         from threadguard.thread.context import ContextScorer
 
         self.options = options
-        self.context_scorer = ContextScorer.load(Path(options.model) if options.model else None)
+        self.context_scorer = ContextScorer.load(
+            Path(options.model) if options.model else None, tier=options.tier
+        )
         self.scorer = self.context_scorer.scorer
 
     def __call__(self, chunk: Chunk) -> ScoredChunk:
@@ -61,6 +66,7 @@ class ChunkScorer:
             "notes": chunk.notes,
             "bytes_read": list(chunk.bytes_read),
             "model": self.scorer.version,
+            "tier": self.options.tier,
         }
         return ScoredChunk(
             chunk.key, encode_part(lines, self.options.output_format, self.options.spans), meta
@@ -95,7 +101,7 @@ class ChunkScorer:
 
     def _fast_lines(self, rows: list[Row], texts: list[str]) -> list[dict[str, Any]]:
         scorer = self.scorer
-        probabilities = scorer.model.predict_proba(scorer.featuriser.transform(texts))
+        probabilities = 1.0 / (1.0 + np.exp(-scorer.logits(texts)))
         n_attributes = len(ATTRIBUTES)
         lines = []
         for row, probs in zip(rows, probabilities.tolist(), strict=True):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
@@ -24,6 +23,7 @@ from threadguard.batch.records import Problem, Row
 from threadguard.ingest import FORMATS, UnknownFormatError, read_threads
 from threadguard.ingest.encoding import decode
 from threadguard.ingest.generic import PARENT_KEYS, TEXT_KEYS
+from threadguard.ingest.generic_csv import allow_long_fields
 from threadguard.ingest.json_input import as_id, as_text
 from threadguard.ingest.registry import SNIFF_BYTES, sniff_format
 from threadguard.ingest.report import IngestReport
@@ -34,8 +34,6 @@ FORMAT_NAMES = ("auto", *ROW_FORMATS, *(name for name in FORMATS if name not in 
 CSV_DELIMITERS = (",", "\t", ";")
 PARQUET_BATCH = 4096
 Item = Row | Problem
-
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # long comments are fine; the default is 128 KB
 
 
 @dataclass(frozen=True)
@@ -220,6 +218,7 @@ def csv_items(stream: io.BufferedIOBase, options: ReadOptions) -> Iterator[Item]
                 repairs.append(problem)
             yield text
 
+    allow_long_fields()
     source = lines()
     header_line = next(source, None)
     if header_line is None:

@@ -38,12 +38,14 @@ class Summary:
         self.errors = errors
         self.files: list[FileCounts] = []
         self.model = ""
+        self.tier = ""
 
     def add(self, record: dict[str, Any]) -> None:
         if record["index"] == 0:
             self.files.append(FileCounts(record["file"], record["format"]))
         counts = self.files[-1]
         self.model = record["model"]
+        self.tier = record.get("tier", "fast")
         counts.rows_scored += record["rows"]
         for problem in record["problems"]:
             self.errors.write(json.dumps(problem, ensure_ascii=True) + "\n")
@@ -64,11 +66,11 @@ class Summary:
         }
         totals["problems"] = dict(sorted(sum((f.problems for f in self.files), Counter()).items()))
         totals["notes"] = dict(sorted(sum((f.notes for f in self.files), Counter()).items()))
-        return {"model": self.model, **totals, "files": [f.as_dict() for f in self.files]}
+        return {"model": self.model, "tier": self.tier, **totals, "files": [f.as_dict() for f in self.files]}
 
 
 def print_summary(summary: dict[str, Any], console: Console) -> None:
-    table = Table(title=f"threadguard batch · model {summary['model']}")
+    table = Table(title=f"threadguard batch · model {summary['model']} · tier {summary.get('tier', 'fast')}")
     for column in ("input", "format", "scored", "bad input", "repaired", "parser counted"):
         table.add_column(column, justify="left" if column in ("input", "format") else "right")
     for f in summary["files"]:

@@ -249,3 +249,13 @@ REGISTRY: dict[str, DatasetInfo] = {info.name: info for info in _ENTRIES}
 def trainable() -> list[str]:
     """Names of the datasets the shipped model may learn from."""
     return [name for name, info in REGISTRY.items() if info.use == "train"]
+
+
+SYNTHETIC_LICENCE = "threadguard (Apache-2.0), hand-written templates"
+_TRAINING_LABELS = {"hatexplain": "hatexplain_majority", "toxic_spans": "toxic_spans_full"}
+
+
+def training_licence(dataset: str) -> str:
+    """The licence of a training frame's `dataset` label (the synthetic rows are our own)."""
+    info = REGISTRY.get(dataset) or REGISTRY.get(_TRAINING_LABELS.get(dataset, dataset))
+    return info.licence if info else SYNTHETIC_LICENCE

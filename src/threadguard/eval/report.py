@@ -106,7 +106,7 @@ def _plot_calibration(curves: dict[str, Any], title: str, path: Path) -> None:
 # --- markdown ---
 
 
-def _fmt(value: float | None, fmt: str = "float") -> str:
+def format_value(value: float | None, fmt: str = "float") -> str:
     if value is None:
         return "—"
     return f"{100 * value:.1f}%" if fmt == "pct" else f"{value:.3f}"
@@ -126,18 +126,18 @@ def verdict(row: dict[str, Any]) -> str:
     return f"**no** ({'short' if row.get('goal_op', '>=') == '>=' else 'over'} by {amount})"
 
 
-def _goal(row: dict[str, Any]) -> str:
+def goal_text(row: dict[str, Any]) -> str:
     if row.get("goal") is None:
         return "—"
     op = "≥" if row.get("goal_op", ">=") == ">=" else "≤"
-    return f"{op} {_fmt(row['goal'], row.get('format', 'float'))}"
+    return f"{op} {format_value(row['goal'], row.get('format', 'float'))}"
 
 
-def _anchor(row: dict[str, Any]) -> str:
+def anchor_text(row: dict[str, Any]) -> str:
     if row.get("anchor") is None:
         return "—"
     source = row.get("anchor_source")
-    return f"{_fmt(row['anchor'], row.get('format', 'float'))}" + (f" ({source})" if source else "")
+    return f"{format_value(row['anchor'], row.get('format', 'float'))}" + (f" ({source})" if source else "")
 
 
 def _table(task: dict[str, Any], baseline_name: str) -> list[str]:
@@ -148,8 +148,9 @@ def _table(task: dict[str, Any], baseline_name: str) -> list[str]:
     for row in task["metrics"]:
         fmt = row.get("format", "float")
         lines.append(
-            f"| {row['metric']} | {_fmt(row['threadguard'], fmt)} | {_fmt(row['baseline'], fmt)} | "
-            f"{_anchor(row)} | {_goal(row)} | {verdict(row)} |"
+            f"| {row['metric']} | {format_value(row['threadguard'], fmt)} | "
+            f"{format_value(row['baseline'], fmt)} | "
+            f"{anchor_text(row)} | {goal_text(row)} | {verdict(row)} |"
         )
     return lines
 
@@ -160,7 +161,9 @@ def _thresholds(task: dict[str, Any]) -> list[str]:
         return []
     lines = ["", "Decision thresholds (never chosen on the test split):", ""]
     for scorer, values in chosen.items():
-        parts = ", ".join(f"{k} = {_fmt(v) if isinstance(v, float) else v}" for k, v in values.items())
+        parts = ", ".join(
+            f"{k} = {format_value(v) if isinstance(v, float) else v}" for k, v in values.items()
+        )
         lines.append(f"- {scorer}: {parts}")
     return lines
 
@@ -178,8 +181,9 @@ def _worst_identities(task: dict[str, Any]) -> list[str]:
     ]
     for row in rows:
         lines.append(
-            f"| {row['identity']} | {row['size']} | {_fmt(row['subgroup_auc'])} | {_fmt(row['bpsn_auc'])} | "
-            f"{_fmt(row['bnsp_auc'])} | {_fmt(row['flagged_share'], 'pct')} |"
+            f"| {row['identity']} | {row['size']} | {format_value(row['subgroup_auc'])} | "
+            f"{format_value(row['bpsn_auc'])} | "
+            f"{format_value(row['bnsp_auc'])} | {format_value(row['flagged_share'], 'pct')} |"
         )
     return lines
 
@@ -213,9 +217,9 @@ def render_markdown(results: dict[str, Any], figures: dict[str, list[tuple[str, 
     for task in results["tasks"].values():
         for row in task["metrics"]:
             if row.get("goal") is not None:
-                value = _fmt(row["threadguard"], row.get("format", "float"))
+                value = format_value(row["threadguard"], row.get("format", "float"))
                 lines.append(
-                    f"| {task['title']} | {row['metric']} | {value} | {_goal(row)} | {verdict(row)} |"
+                    f"| {task['title']} | {row['metric']} | {value} | {goal_text(row)} | {verdict(row)} |"
                 )
     for name, task in results["tasks"].items():
         lines += ["", f"## {task['title']}", "", f"Rows: {task['rows']:,} (`{task['dataset']}`).", ""]

@@ -14,7 +14,7 @@ import platform
 import re
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -53,6 +53,8 @@ class ScorerLike(Protocol):
     def predict_proba(self, texts: Sequence[str]) -> NDArray[np.float64]: ...
 
     def score(self, texts: Sequence[str]) -> list[CommentScore]: ...
+
+    def is_flagged(self, attributes: Mapping[str, float]) -> bool: ...
 
 
 Baseline = Callable[[Sequence[str]], NDArray[np.float64]]
@@ -338,9 +340,20 @@ def c3_socc(run: _Run) -> dict[str, Any]:
     c3_keys = set(c3["text"].map(dedupe_key))
     socc_only = ~socc["text"].map(dedupe_key).isin(c3_keys).to_numpy()
     texts = [*c3["text"], *socc["text"]]
-    ours = run.proba(texts)[:, COLUMN["TOXICITY"]]
+    probabilities = run.proba(texts)
+    ours = probabilities[:, COLUMN["TOXICITY"]]
     base = run.baseline(texts)
     n = len(c3)
+    flagged = np.array(
+        [run.scorer.is_flagged(dict(zip(ATTRIBUTES, row, strict=True))) for row in probabilities[:n]]
+    )
+    level = c3["crowd_toxicity_level"].to_numpy(float)
+    clean, toxic = level == 1.0, level >= 3.0
+
+    def flag_share(which: NDArray[np.bool_], flags: NDArray[np.bool_] | None) -> float | None:
+        return float(flags[which].mean()) if flags is not None and which.any() else None
+
+    base_flags = None if base is None else base[:n] >= FLAG_THRESHOLD
     y_c3, y_socc = c3["y"].to_numpy(int), socc["y"].to_numpy(int)
     combined = np.r_[np.ones(n, bool), socc_only]
     y_all = np.r_[y_c3, y_socc][combined]
@@ -362,12 +375,27 @@ def c3_socc(run: _Run) -> dict[str, Any]:
             f"C3: {n:,} rows, {int(y_c3.sum()):,} with mean crowd toxicity >= 2. SOCC: {len(socc):,} rows, "
             f"{int(y_socc.sum()):,} whose most popular answer is >= 2 (mildly toxic or worse). Combined "
             f"drops {int((~socc_only).sum())} SOCC comments also in C3. Non-commercial licences: "
-            "evaluation only."
+            "evaluation only. Flag shares use the model's own flag rule (alt-profanity-check: p >= 0.5)."
         ],
         [
             _metric("TOXICITY ROC-AUC, C3", part(ours, "c3"), part(base, "c3")),
             _metric("TOXICITY ROC-AUC, SOCC", part(ours, "socc"), part(base, "socc")),
             _metric("TOXICITY ROC-AUC, C3 + SOCC", part(ours, "all"), part(base, "all")),
+            _metric(
+                f"C3 flagged, crowd toxicity 1.0 ({int(clean.sum()):,} comments no rater found toxic)",
+                flag_share(clean, flagged),
+                flag_share(clean, base_flags),
+                goal=0.02,
+                goal_op="<=",
+                fmt="pct",
+            ),
+            _metric(
+                f"C3 flagged, crowd toxicity >= 3 ({int(toxic.sum()):,} comments)",
+                flag_share(toxic, flagged),
+                flag_share(toxic, base_flags),
+                goal=0.85,
+                fmt="pct",
+            ),
         ],
         curves=_curves(
             y_all,

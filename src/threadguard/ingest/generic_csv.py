@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -38,7 +39,15 @@ def _delimiter(text: str) -> str | None:
     return None
 
 
+def allow_long_fields() -> None:
+    """Python's csv module stops at 128 KB per field, process-wide; comments may be longer (the
+    per-comment caps come later, where they are counted). Every CSV reader of ours calls this first,
+    so the outcome never depends on which module happened to be imported."""
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
 def parse(stream: BinaryIO, report: IngestReport) -> Iterator[Thread]:
+    allow_long_fields()
     text = decode(stream.read(), report.warnings)
     delimiter = _delimiter(text)
     if delimiter is None:

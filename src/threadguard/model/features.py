@@ -20,7 +20,7 @@ import xxhash
 from scipy import sparse
 
 from threadguard.attributes import TARGET_GROUPS
-from threadguard.model.lexicon import CATEGORIES, Lexicon, LexiconHit
+from threadguard.model.lexicon import CATEGORIES, Lexicon, LexiconHit, evasion_normaliser
 from threadguard.text.normalise import NormalisedText, Normaliser
 
 TOKEN_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -140,6 +140,11 @@ class Featuriser:
         hits = self.lexicon.match(tokens)
         dense = self._dense_entries(text, normalised.text, tokens, hits)
         return Analysis(normalised, tokens, hits, token_columns, bigrams, dense)
+
+    def slur_groups(self, text: str) -> set[str]:
+        """The target groups of the slurs in `text` (after evasion normalisation), from the lexicon."""
+        tokens = TOKEN_RE.findall(self.normaliser(text).text)
+        return {h.group for h in self.lexicon.match(tokens) if h.category == "slur" and h.group}
 
     def _dense_entries(
         self,
@@ -333,3 +338,14 @@ def _pattern_entries(
                 entries.append((_DENSE_INDEX["pat:counter_speech"], 1.0, lo, hi))
                 break
     return entries
+
+
+def build_featuriser(config: dict, lexicon: Lexicon) -> Featuriser:
+    """The featuriser an artifact's config describes; training and scoring share this one recipe."""
+    return Featuriser(
+        evasion_normaliser(lexicon),
+        lexicon,
+        word_bits=config["word_bits"],
+        char_bits=config["char_bits"],
+        char_ngrams=tuple(config["char_ngrams"]),
+    )

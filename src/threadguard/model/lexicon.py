@@ -8,6 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 from threadguard.attributes import TARGET_GROUPS
+from threadguard.text.normalise import Normaliser
 
 CATEGORIES: tuple[str, ...] = (
     "slur",
@@ -30,6 +31,10 @@ _FILES: dict[str, str] = {
     "violence": "violence.txt",
     "reporting": "reporting.txt",
 }
+
+# categories whose words the normaliser may restore from a masked or leet spelling ("f*ck", "1d10t")
+EVASION_CATEGORIES = ("slur", "profanity", "sexual", "insult", "dehumanising", "violence")
+MILD_PROFANITY_FILE = "mild_profanity.txt"
 
 
 @dataclass(frozen=True)
@@ -110,3 +115,19 @@ class Lexicon:
                 hits.extend(LexiconHit(i, i + length - 1, cat, group) for cat, group in tags)
             i += length
         return hits
+
+
+def lexicon_dir() -> Path:
+    """The shipped lexicon (an artifact trained with it keeps its own copy)."""
+    return Path(str(resources.files("threadguard") / "resources" / "lexicon"))
+
+
+def evasion_normaliser(lexicon: Lexicon) -> Normaliser:
+    """The normaliser that undoes masking and leetspeak against this lexicon's words."""
+    return Normaliser(lexicon.words(EVASION_CATEGORIES))
+
+
+def mild_profanity(directory: Path | None = None) -> frozenset[str]:
+    """Profanity words that are mild ("hell", "damn", "crap"): PROFANITY is graded, not binary."""
+    text = ((directory or lexicon_dir()) / MILD_PROFANITY_FILE).read_text(encoding="utf-8")
+    return frozenset(w for line in text.splitlines() if (w := line.split("#", 1)[0].strip().lower()))

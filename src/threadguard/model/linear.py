@@ -34,8 +34,20 @@ class MultiOutputLogistic:
     ) -> MultiOutputLogistic:
         from joblib import Parallel, delayed  # training-only dependencies: keep scoring imports light
 
+        Y = np.asarray(Y, dtype=np.float64)
+        if Y.ndim != 2:
+            raise ValueError(f"Y must be 2-D (rows, outputs), got shape {Y.shape}")
         n, k = Y.shape
+        if X.shape[0] != n:
+            raise ValueError(f"X has {X.shape[0]} rows but Y has {n}")
         weight = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        if weight.shape != (n,):
+            raise ValueError(f"sample_weight has shape {weight.shape}, expected ({n},)")
+        if np.any(weight < 0) or not np.isfinite(weight).all():
+            raise ValueError("sample_weight must be finite and non-negative")
+        known = Y[~np.isnan(Y)]
+        if known.size and (known.min() < 0 or known.max() > 1):
+            raise ValueError("labels must be probabilities in [0, 1] (NaN = no label)")
         self.n_rows_ = [int((~np.isnan(Y[:, j])).sum()) for j in range(k)]
         # one process per core; joblib memory-maps X for the workers instead of copying it
         fitted = Parallel(n_jobs=self.n_jobs)(

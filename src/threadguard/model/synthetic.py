@@ -14,6 +14,7 @@ from threadguard.attributes import ATTRIBUTES, TARGET_GROUPS
 
 SLOT_RE = re.compile(r"\{(\w+)\}")
 LEET = {"a": "4", "e": "3", "i": "1", "o": "0", "s": "5", "t": "7"}
+OBFUSCATED_SLOTS = ("insult", "insult_adj", "harm_verb")  # filled with an evasive spelling 30% of the time
 
 
 def load_templates() -> dict[str, Any]:
@@ -52,7 +53,7 @@ def _fill(template: str, slots: dict[str, list[str]], group: dict[str, list[str]
         if name == "group_singular":
             return rng.choice(group["singular"])
         value = rng.choice(slots[name])
-        if name in ("insult", "insult_adj") and rng.random() < 0.3:
+        if name in OBFUSCATED_SLOTS and rng.random() < 0.3:
             value = obfuscate(value, rng)
         return SLOT_RE.sub(pick, value)
 

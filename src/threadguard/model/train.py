@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -21,16 +21,15 @@ from sklearn.metrics import roc_auc_score
 
 from threadguard.attributes import ATTRIBUTES
 from threadguard.datasets.loaders import load
-from threadguard.datasets.registry import REGISTRY
+from threadguard.datasets.registry import training_licence
 from threadguard.eval.metrics import mean_span_f1
 from threadguard.model.artifact import Artifact
 from threadguard.model.counterfactual import augment
 from threadguard.model.explain import original_range, token_runs
-from threadguard.model.features import Analysis, Featuriser
+from threadguard.model.features import Analysis, Featuriser, build_featuriser
 from threadguard.model.labels import DOMAIN_WEIGHT, OUTPUTS, training_frame
-from threadguard.model.lexicon import Lexicon
+from threadguard.model.lexicon import Lexicon, lexicon_dir, mild_profanity
 from threadguard.model.linear import MultiOutputLogistic
-from threadguard.scorer import build_featuriser
 
 Progress = Callable[[str], None]
 
@@ -47,14 +46,25 @@ DEFAULT_CONFIG: dict[str, Any] = {
 }
 
 
+TEACHER_SHARE = 0.3  # a distillation teacher's weight where a dataset has a label
+MILD_PROFANITY_LABEL = 0.3  # "What the hell." is a little profane, not PROFANITY 1.0
+
+
 def add_weak_labels(frame: pd.DataFrame, analyses: Sequence[Analysis]) -> pd.DataFrame:
     """Profanity is lexical: a profanity word makes a row profane (annotators of insult-heavy sets
     often file "bastard" under insult only), and where a dataset is silent its absence makes it not.
-    Sexual words in a toxic row mark it sexually explicit; a row without any is not."""
+    A row whose only profanity is mild ("hell", "damn", "crap") gets MILD_PROFANITY_LABEL, so the score
+    is graded. Sexual words in a toxic row mark it sexually explicit; a row without any is not."""
     f = frame.copy()
-    profane = np.array([any(h.category == "profanity" for h in a.hits) for a in analyses])
+    mild = mild_profanity()
+    grades = [
+        [MILD_PROFANITY_LABEL if " ".join(a.tokens[h.first : h.last + 1]) in mild else 1.0
+         for h in a.hits if h.category == "profanity"]
+        for a in analyses
+    ]  # fmt: skip
+    profane = np.array([max(g) if g else np.nan for g in grades])
     sexual = np.array([any(h.category == "sexual" for h in a.hits) for a in analyses])
-    f["PROFANITY"] = np.fmax(f["PROFANITY"].to_numpy(dtype=float), np.where(profane, 1.0, np.nan))
+    f["PROFANITY"] = np.fmax(f["PROFANITY"].to_numpy(dtype=float), profane)
     f.loc[f["PROFANITY"].isna(), "PROFANITY"] = 0.0
     unknown = f["SEXUALLY_EXPLICIT"].isna().to_numpy()
     toxic = (f["TOXICITY"] >= 0.5).to_numpy()
@@ -118,6 +128,31 @@ def tune_spans(
     return best
 
 
+@dataclass(frozen=True)
+class Teacher:
+    """A model whose probabilities become soft labels (distillation): `predict(texts)` gives an
+    (n, len(OUTPUTS)) array of probabilities in OUTPUTS order; `share` is its weight where a dataset
+    has a label (where it is silent, the teacher's value is the label)."""
+
+    name: str
+    predict: Callable[[list[str]], np.ndarray]
+    share: float = TEACHER_SHARE
+
+
+def with_soft_labels(frame: pd.DataFrame, probabilities: np.ndarray, share: float) -> pd.DataFrame:
+    """Labels blended with a teacher's probabilities (n, len(OUTPUTS); NaN where it teaches nothing):
+    `(1 - share) * label + share * teacher`, the teacher alone where the dataset is silent. Our synthetic
+    behaviour rows keep their own labels: they exist to teach what teachers get wrong."""
+    f = frame.copy()
+    ours = (f["domain"] == "synthetic").to_numpy()
+    for j, output in enumerate(OUTPUTS):
+        y = f[output].to_numpy(dtype=float)
+        taught = probabilities[:, j].astype(float)
+        blended = np.where(np.isnan(y), taught, (1 - share) * y + share * taught)
+        f[output] = np.where(ours | np.isnan(taught), y, blended)
+    return f
+
+
 def train(
     data_dir: Path | None = None,
     out_dir: Path = Path("artifacts/model"),
@@ -125,11 +160,14 @@ def train(
     dev_share: float = 0.1,
     limit: int | None = None,
     progress: Progress = print,
+    teacher: Teacher | None = None,
 ) -> Artifact:
+    """Fit the fast tier. With a `teacher` the fit learns from its soft labels too; the held-out rows
+    are still measured against the human (and lexicon) labels alone."""
     started = time.perf_counter()
     config = dict(DEFAULT_CONFIG)
-    lexicon_dir = Path(str(resources.files("threadguard") / "resources" / "lexicon"))
-    lexicon = Lexicon.load(lexicon_dir)
+    lexicon_root = lexicon_dir()
+    lexicon = Lexicon.load(lexicon_root)
 
     progress("assembling training rows")
     frame = training_frame(data_dir, seed=seed)
@@ -140,16 +178,20 @@ def train(
     featuriser = build_featuriser(config, lexicon)
     analyses = [featuriser.analyse(t) for t in frame["text"]]
     frame = add_weak_labels(frame, analyses)
+    taught = frame
+    if teacher is not None:
+        progress(f"soft labels from {teacher.name} on {len(frame):,} rows (share {teacher.share})")
+        taught = with_soft_labels(frame, teacher.predict(frame["text"].tolist()), teacher.share)
 
     rng = np.random.default_rng(seed)
     dev = rng.random(len(frame)) < dev_share
     train_idx, dev_idx = np.flatnonzero(~dev), np.flatnonzero(dev)
     progress(f"fitting on {len(train_idx):,} rows, measuring on {len(dev_idx):,} held-out rows")
-    model = _fit(featuriser, [analyses[i] for i in train_idx], frame.iloc[train_idx], config, seed)
+    model = _fit(featuriser, [analyses[i] for i in train_idx], taught.iloc[train_idx], config, seed)
     metrics = {"dev": dev_metrics(model, featuriser, [analyses[i] for i in dev_idx], frame.iloc[dev_idx])}
 
     progress("refitting on all rows")
-    model = _fit(featuriser, analyses, frame, config, seed)
+    model = _fit(featuriser, analyses, taught, config, seed)
 
     if limit is None:
         progress("choosing span thresholds on the SemEval-2021 trial split")
@@ -159,9 +201,11 @@ def train(
         metrics["span_trial_f1"] = round(f1, 4)
 
     card = model_card_data(frame, model, metrics, dropped, seed, time.perf_counter() - started)
+    if teacher is not None:
+        card["soft_labels"] = {"teacher": teacher.name, "share": teacher.share}
     artifact = Artifact(
         coef=model.coef_, intercept=model.intercept_, idf=featuriser.idf, config=config,
-        lexicon_dir=lexicon_dir, card=card,
+        lexicon_dir=lexicon_root, card=card,
     )  # fmt: skip
     artifact.save(out_dir)
     (out_dir / "MODEL_CARD.md").write_text(render_model_card(artifact))
@@ -174,10 +218,9 @@ def model_card_data(
 ) -> dict[str, Any]:
     sets = []
     for name, rows in frame["dataset"].value_counts().sort_index().items():
-        info = REGISTRY.get(name) or REGISTRY.get(_registry_name(name))
         sets.append({
             "dataset": name,
-            "licence": info.licence if info else "threadguard (Apache-2.0), hand-written templates",
+            "licence": training_licence(name),
             "rows": int(rows),
             "domain": frame.loc[frame["dataset"] == name, "domain"].iloc[0],
         })  # fmt: skip
@@ -193,10 +236,6 @@ def model_card_data(
     }
 
 
-def _registry_name(dataset: str) -> str:
-    return {"hatexplain": "hatexplain_majority", "toxic_spans": "toxic_spans_full"}.get(dataset, dataset)
-
-
 def render_model_card(artifact: Artifact) -> str:
     card = artifact.card
     lines = [
@@ -209,6 +248,15 @@ def render_model_card(artifact: Artifact) -> str:
         f"Trained {card.get('trained_at')} with seed {card.get('seed')} in {card.get('training_seconds')} s",
         "(`threadguard train`). Same data + same seed = same version id.",
         "",
+        *(
+            [
+                f"Distilled: soft labels from {card['soft_labels']['teacher']} (share"
+                f" {card['soft_labels']['share']} where a dataset has a label, alone where it is silent).",
+                "",
+            ]
+            if card.get("soft_labels")
+            else []
+        ),
         "## Training sets",
         "",
         "| dataset | licence | rows | domain |",

@@ -48,7 +48,7 @@ def create_app(settings: Settings | None = None, scorer: ContextScorer | None = 
         settings=settings,
         engine=engine,
         sessions=session_factory(engine),
-        scorer=scorer or ContextScorer.load(settings.model_path),
+        scorer=scorer or ContextScorer.load(settings.model_path, tier=settings.tier),
         policy=Policy.load(settings.policy_path),
     )
     errors.install(app)

@@ -27,6 +27,9 @@ def serve(
     model: Annotated[
         str | None, typer.Option("--model", help="model artifact folder (default: shipped)")
     ] = None,
+    tier: Annotated[
+        str, typer.Option("--tier", help="fast, accurate or auto (fast, then accurate where unsure)")
+    ] = "auto",
     workers: Annotated[int, typer.Option(help="server processes (each loads the model, ~1 per core)")] = 1,
     require_key: Annotated[bool, typer.Option(help="refuse comments:analyze without a valid ?key=")] = True,
     secure_cookies: Annotated[
@@ -42,12 +45,14 @@ def serve(
     from threadguard.service.settings import Settings
     from threadguard.store.database import make_engine, upgrade
 
+    if tier not in ("fast", "accurate", "auto"):
+        raise typer.BadParameter("one of fast, accurate, auto", param_hint="--tier")
     Policy.load(policy)  # a broken policy file fails here, once, with its message
     engine = make_engine(db)
     upgrade(engine)  # once, before the workers start
     engine.dispose()
     settings = Settings(
-        db_url=db, policy_path=policy, model_path=model, require_api_key=require_key,
+        db_url=db, policy_path=policy, model_path=model, tier=tier, require_api_key=require_key,
         secure_cookies=secure_cookies, migrate=False,
     )  # fmt: skip
     if os.environ.get("THREADGUARD_SECRET_KEY"):

@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("threadguard.service")
 
@@ -71,8 +72,51 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _internal(_request: Request, exc: Exception) -> JSONResponse:
-        log.error("internal error: %s", type(exc).__name__)  # no message: it could quote a comment
+        # reached only by an error outside InternalErrorMiddleware (in another middleware)
+        log_internal_error(exc)
         return JSONResponse(error_body(500, "internal error"), status_code=500)
+
+    app.add_middleware(InternalErrorMiddleware)
+
+
+def log_internal_error(exc: BaseException) -> None:
+    """The exception's type and where it was raised; no message: it could quote a comment."""
+    frame = exc.__traceback__
+    while frame is not None and frame.tb_next is not None:
+        frame = frame.tb_next
+    where = f" at {frame.tb_frame.f_code.co_filename}:{frame.tb_lineno}" if frame else ""
+    log.error("internal error: %s%s", type(exc).__name__, where)
+
+
+class InternalErrorMiddleware:
+    """An exception the app did not handle becomes a JSON 500 in Google's shape, and that is the end of
+    it. (Starlette's handler for Exception sends its response and then re-raises, and uvicorn closes a
+    connection whose app raised: a keep-alive client's next request failed, without `Connection: close`.)
+    After the response has started there is nothing to answer with: the exception goes on, and the
+    server drops the half-sent response's connection, as it must."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            if started:
+                raise
+            log_internal_error(exc)
+            response = JSONResponse(error_body(500, "internal error"), status_code=500)
+            await response(scope, receive, send)
 
 
 def validation_message(errors: Any) -> str:

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from threadguard.attributes import ATTRIBUTES
 from threadguard.ingest import FORMATS, UnknownFormatError
@@ -20,6 +20,7 @@ from threadguard.service.errors import ApiError
 from threadguard.service.ingestion import ingest_file, store_thread
 from threadguard.service.perspective import DEFAULT_COMMUNITY, MAX_COMMENT_BYTES
 from threadguard.service.runtime import runtime
+from threadguard.service.validation import RequestBody
 from threadguard.store import audit, stats
 from threadguard.store.comments import (
     QueueFilters,
@@ -43,20 +44,20 @@ MAX_UPLOAD = 512 * 1024 * 1024
 Text = Annotated[str, Field(min_length=1, max_length=MAX_COMMENT_BYTES)]
 
 
-class BatchComment(BaseModel):
+class BatchComment(RequestBody):
     id: str | int | None = None
     text: Text
     article: str | None = Field(None, max_length=100_000)
     parent: str | None = Field(None, max_length=MAX_COMMENT_BYTES)
 
 
-class BatchRequest(BaseModel):
+class BatchRequest(RequestBody):
     comments: list[BatchComment] = Field(..., min_length=1, max_length=MAX_BATCH)
     store: bool = Field(False, description="Also put the comments in the moderation store.")
     community: str = Field(DEFAULT_COMMUNITY, max_length=128)
 
 
-class ThreadComment(BaseModel):
+class ThreadComment(RequestBody):
     id: str = Field(..., min_length=1, max_length=255)
     parent_id: str | None = Field(None, max_length=255)
     text: str = Field(..., max_length=MAX_COMMENT_BYTES)
@@ -64,7 +65,7 @@ class ThreadComment(BaseModel):
     created: str | None = Field(None, max_length=64)
 
 
-class ThreadRequest(BaseModel):
+class ThreadRequest(RequestBody):
     source: str = Field("api", min_length=1, max_length=32)
     id: str | None = Field(None, max_length=255)
     url: str | None = Field(None, max_length=2000)
@@ -74,7 +75,7 @@ class ThreadRequest(BaseModel):
     comments: list[ThreadComment] = Field(..., min_length=1, max_length=10_000)
 
 
-class DecisionRequest(BaseModel):
+class DecisionRequest(RequestBody):
     comment_ids: list[Annotated[int, Field(ge=1, le=2**62)]] = Field(..., min_length=1, max_length=500)
     action: Literal["approve", "reject", "escalate", "reopen"]
     reason: str | None = Field(None, max_length=2000)

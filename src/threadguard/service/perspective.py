@@ -19,19 +19,23 @@ from threadguard.scores import CommentScore
 from threadguard.service.auth import Caller, perspective_caller
 from threadguard.service.errors import ApiError
 from threadguard.service.runtime import Runtime, runtime
+from threadguard.service.validation import RequestBody
 from threadguard.store.comments import add_api_comment
 from threadguard.store.feedback import add_feedback
-from threadguard.text.language import UNDETERMINED
+from threadguard.text.language import UNDETERMINED, Detection
 from threadguard.text.utf16 import utf16_length
 from threadguard.thread.context import Context
 
 MAX_COMMENT_BYTES = 20 * 1024  # Perspective's limit, in UTF-8 bytes
 DEFAULT_COMMUNITY = "default"
+# A detected language refuses a comment only this sure, on this many letters: see check_detected_language.
+REFUSE_MIN_CONFIDENCE = 0.9
+REFUSE_MIN_LETTERS = 40
 
 router = APIRouter(prefix="/v1alpha1", tags=["Perspective API v1alpha1"])
 
 
-class Lenient(BaseModel):
+class Lenient(RequestBody):
     """Unknown fields are ignored, so that clients written for newer Perspective versions still work."""
 
     model_config = ConfigDict(extra="ignore")
@@ -132,9 +136,9 @@ async def analyze(body: AnalyzeRequest, request: Request, caller: CallerDep) -> 
     text = comment_text(body.comment)
     attributes = check_attributes(body.requestedAttributes)
     requested = requested_languages(body.languages, attributes)
+    check_detected_language(rt.scorer.scorer.languages.detect([text])[0], requested, attributes)
     context = request_context(body.context)
     result = rt.scorer.score([text], [context])[0]
-    check_detected_language(result.language, requested, attributes)
     response = analyze_response(body, text, result, attributes, requested)
     if not body.doNotStore:
         store_analyzed(rt, text, result, body.communityId)
@@ -222,10 +226,21 @@ def requested_languages(languages: list[str] | None, attributes: dict[str, Attri
 
 
 def check_detected_language(
-    detected: str, requested: list[str], attributes: dict[str, AttributeParameters]
+    detection: Detection, requested: list[str], attributes: dict[str, AttributeParameters]
 ) -> None:
-    if not requested and detected not in SUPPORTED_LANGUAGES and detected != UNDETERMINED:
-        raise language_error(attributes, [detected])
+    """Without `languages` from the client, refuse a comment detected in an unsupported language, as
+    Perspective does, but only when the detector is sure (REFUSE_MIN_CONFIDENCE) of enough text
+    (REFUSE_MIN_LETTERS); otherwise the comment is scored as English and detectedLanguages still says
+    what was detected.
+
+    Why: lid.176 misreads short English, "Shoot ’em." is Low German to it (0.79), and a client that
+    fails open on the 400 publishes the comment unscored; a wrongly scored foreign comment is the
+    smaller harm. Languages the client names are checked by requested_languages, unchanged."""
+    language = detection.language
+    if requested or language in SUPPORTED_LANGUAGES or language == UNDETERMINED:
+        return
+    if detection.confidence >= REFUSE_MIN_CONFIDENCE and detection.letters >= REFUSE_MIN_LETTERS:
+        raise language_error(attributes, [language])
 
 
 def request_context(context: RequestContext | None) -> Context | None:
@@ -270,9 +285,10 @@ def analyze_response(
         ] or [{"begin": 0, "end": length, "score": {"value": value, "type": "PROBABILITY"}}]
         scores[name] = {"spanScores": span_scores, "summaryScore": {"value": value, "type": "PROBABILITY"}}
     detected = [result.language] if result.language != UNDETERMINED else []
+    scored_as = [code for code in detected if code in SUPPORTED_LANGUAGES]  # see check_detected_language
     response: dict[str, Any] = {
         "attributeScores": scores,
-        "languages": requested or detected or ["en"],
+        "languages": requested or scored_as or ["en"],
         "detectedLanguages": detected,
     }
     if body.clientToken is not None:

@@ -15,6 +15,7 @@ class Settings:
     db_url: str = DEFAULT_URL
     policy_path: str | None = None  # None: the shipped news-site policy
     model_path: str | None = None  # None: the shipped model
+    tier: str = "auto"  # fast, accurate or auto (see Scorer)
     require_api_key: bool = True  # comments:analyze without a valid ?key= is refused, as Perspective does
     secure_cookies: bool = True  # session cookie only over HTTPS (browsers treat localhost as secure)
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))  # signs session cookies
@@ -24,6 +25,7 @@ class Settings:
         "db_url": "THREADGUARD_DB",
         "policy_path": "THREADGUARD_POLICY",
         "model_path": "THREADGUARD_MODEL",
+        "tier": "THREADGUARD_TIER",
         "require_api_key": "THREADGUARD_REQUIRE_API_KEY",
         "secure_cookies": "THREADGUARD_SECURE_COOKIES",
         "secret_key": "THREADGUARD_SECRET_KEY",

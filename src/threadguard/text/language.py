@@ -6,13 +6,26 @@ import contextlib
 import io
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from importlib import resources
 
 import fasttext
 
+from threadguard.text.utf16 import replace_lone_surrogates
+
 UNDETERMINED = "und"
 _NEWLINES = re.compile(r"[\r\n\u2028\u2029]+")
 _MAX_CHARS = 1000
+
+
+@dataclass(frozen=True)
+class Detection:
+    """`language` is what `identify` returns; `confidence` is lid.176's probability for its own top label
+    (even where `language` fell back to the default); `letters` counts letters in the first 200 characters."""
+
+    language: str
+    confidence: float
+    letters: int
 
 
 class LanguageIdentifier:
@@ -27,24 +40,24 @@ class LanguageIdentifier:
         self.short_text = short_text
 
     def identify(self, texts: Sequence[str]) -> list[str]:
+        return [detection.language for detection in self.detect(texts)]
+
+    def detect(self, texts: Sequence[str]) -> list[Detection]:
+        """The language of each text with what it rests on, so that a caller can judge how far to trust it."""
         # fastText needs valid UTF-8: lone surrogates (possible in Python strings) become U+FFFD
-        cleaned = [
-            _NEWLINES.sub(" ", t[:_MAX_CHARS]).encode("utf-8", "replace").decode("utf-8").strip()
-            for t in texts
-        ]
+        cleaned = [_NEWLINES.sub(" ", replace_lone_surrogates(t[:_MAX_CHARS])[0]).strip() for t in texts]
         labels, probs = self._model.predict(cleaned, k=1)
-        out: list[str] = []
+        out: list[Detection] = []
         for text, label, prob in zip(cleaned, labels, probs, strict=True):
             letters = sum(ch.isalpha() for ch in text[:200])
             code = label[0].removeprefix("__label__") if label else UNDETERMINED
             confidence = float(prob[0]) if len(prob) else 0.0
             if letters < 3:
-                out.append(UNDETERMINED)
-            elif code == self.default:
-                out.append(code)
-            elif len(text) < self.short_text and text.isascii():
+                code = UNDETERMINED
+            elif code != self.default:
                 # lid.176 is unreliable on a few ASCII words ("Gallows for the lot."): trust it only when sure
-                out.append(code if confidence >= 0.9 else self.default)
-            else:
-                out.append(code if confidence >= self.min_confidence else self.default)
+                short = len(text) < self.short_text and text.isascii()
+                if confidence < (0.9 if short else self.min_confidence):
+                    code = self.default
+            out.append(Detection(code, confidence, letters))
         return out

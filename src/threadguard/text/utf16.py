@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from itertools import accumulate
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+
+
+def replace_lone_surrogates(text: str) -> tuple[str, int]:
+    """`text` with each surrogate code point (U+D800..U+DFFF) replaced by U+FFFD, and how many there were.
+
+    JSON's "\\ud800" escape puts a lone surrogate in a Python string; it has no UTF-8 form, so the
+    database, the JSON response and fastText all fail on it. A surrogate pair in JSON decodes to one
+    character (an emoji), so a surrogate code point left in a `str` is never text. The length is kept."""
+    if text.isascii():
+        return text, 0
+    return _SURROGATE.subn(REPLACEMENT, text)
 
 
 def _is_bmp(text: str) -> bool:

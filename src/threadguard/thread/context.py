@@ -92,9 +92,10 @@ class ContextScorer:
         self.version = f"{scorer.version}+ctx-{digest}"
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> ContextScorer:
-        """The shipped default models, or the artifact folder at `path` (with its context.json)."""
-        scorer = Scorer.load(path)
+    def load(cls, path: str | Path | None = None, tier: str = "auto") -> ContextScorer:
+        """The shipped default models, or the artifact folder at `path` (with its context.json), in
+        the given tier (see `Scorer`); the context model works on top of every tier."""
+        scorer = Scorer.load(path, tier=tier)
         return cls(scorer, model_path=Path(path) / "context.json" if path else None)
 
     def features(
@@ -106,7 +107,7 @@ class ContextScorer:
             raise ValueError(f"{len(texts)} texts but {len(contexts)} contexts")
         featuriser = self.scorer.featuriser
         if own_logits is None:
-            own_logits = self.scorer._logits(texts)[:, : len(ATTRIBUTES)]
+            own_logits = self.scorer.logits(texts)[:, : len(ATTRIBUTES)]
         own = 1.0 / (1.0 + np.exp(-own_logits))
         wanted: list[str] = []
         for context in contexts:

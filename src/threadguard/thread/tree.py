@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from typing import Any
 
+from threadguard.text.utf16 import replace_lone_surrogates
 from threadguard.thread.model import Comment, Thread
 
 
@@ -86,8 +88,37 @@ def _break_cycles(unique: dict[str, Comment], counts: Counter[str]) -> None:
 def make_thread(source: str, comments: Iterable[Comment], **meta: str | None) -> Thread:
     """A Thread from comments in any order: assembled, repaired, with repair counts as its warnings.
 
-    `meta` are the Thread's id, url, title and article.
+    `meta` are the Thread's id, url, title and article. Lone surrogates (a JSON export's "\\ud800")
+    become U+FFFD in every field before assembly, counted as "lone_surrogate" once per comment and once
+    for the thread's own fields: they cannot be stored or sent as UTF-8.
     """
     warnings: Counter[str] = Counter()
+    source, repaired = _repaired(source)
+    for key, value in meta.items():
+        meta[key], found = _repaired(value)
+        repaired = repaired or found
+    if repaired:
+        warnings["lone_surrogate"] += 1
+    comments = list(comments)
+    for comment in comments:
+        repaired = False
+        for name in COMMENT_STRINGS:
+            value, found = _repaired(getattr(comment, name))
+            if found:
+                setattr(comment, name, value)
+                repaired = True
+        if repaired:
+            warnings["lone_surrogate"] += 1
     ordered = assemble(comments, warnings)
     return Thread(source=source, comments=ordered, warnings=warnings, **meta)
+
+
+COMMENT_STRINGS = ("id", "parent_id", "text", "author", "created")
+
+
+def _repaired(value: Any) -> tuple[Any, bool]:
+    """`value` with lone surrogates replaced if it is a string, and whether it had any."""
+    if not isinstance(value, str):
+        return value, False
+    value, count = replace_lone_surrogates(value)
+    return value, count > 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, FastAPI, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -25,6 +26,19 @@ from threadguard.web.charts import COLOURS, flagged_chart, volume_chart
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
+LINK_SCHEMES = ("http", "https")
+
+
+def http_link(url: str | None) -> str | None:
+    """The URL if it may be a link (http or https), else None: `javascript:` and `data:` URLs from an
+    export are shown as text, never as a link (the CSP would stop them too; this does not rely on it)."""
+    if not url:
+        return None
+    scheme = urlsplit(url.strip()).scheme.lower()
+    return url.strip() if scheme in LINK_SCHEMES else None
+
+
+templates.env.filters["http_link"] = http_link
 router = APIRouter(include_in_schema=False)
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
