@@ -132,3 +132,9 @@ def test_threads_finds_repeat_authors_and_campaigns(tmp_path) -> None:
     assert payload["repeat_authors"]["troll_9"]["flagged"] == 2
     (campaign,) = payload["near_duplicates"]
     assert {p["id"] for p in campaign} == {"a1", "b1"}
+
+
+def test_a_line_over_the_byte_cap_is_an_error_line_and_memory_stays_bounded(scorer: Scorer) -> None:
+    huge = b'{"id": "big", "text": "' + b"a " * (3 * 2**20) + b'"}\n'
+    lines = run(scorer, huge + b'{"id": "after", "text": "fine"}\n')
+    assert lines[0]["error"].startswith("TOO_LONG") and lines[1]["id"] == "after"

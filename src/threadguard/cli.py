@@ -94,11 +94,16 @@ def score_stream(scorer: Any, stdin: IO[bytes], stdout: IO[str], batch_size: int
 
 
 def _batches(stdin: IO[bytes], size: int) -> Iterator[list[dict[str, Any]]]:
+    from threadguard.ingest.json_input import MAX_LINE_BYTES, bounded_lines
+
     batch: list[dict[str, Any]] = []
-    for number, raw in enumerate(stdin, start=1):
-        if not raw.strip():
+    for number, raw in enumerate(bounded_lines(stdin), start=1):
+        if raw is None:
+            batch.append({"id": None, "error": f"TOO_LONG: line {number} is over {MAX_LINE_BYTES:,} bytes"})
+        elif not raw.strip():
             continue
-        batch.append(parse_line(raw, number))
+        else:
+            batch.append(parse_line(raw, number))
         if len(batch) >= size:
             yield batch
             batch = []
@@ -191,6 +196,7 @@ def train(
         from threadguard.scorer import Scorer
 
         accurate = Scorer.load(tier="accurate")
+        assert accurate.encoder is not None  # the accurate tier always has one
         teacher = Teacher(f"accurate tier {accurate.encoder.version}", lambda t: sigmoid(accurate.logits(t)))
     artifact = run_training(data_dir=data, out_dir=out, seed=seed, limit=limit, teacher=teacher,
                             progress=lambda m: console.print(f"[cyan]•[/cyan] {m}"))  # fmt: skip

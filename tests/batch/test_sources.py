@@ -5,7 +5,7 @@ import pyarrow.parquet as pq
 
 from tests.batch.helpers import FIXTURES, write_jsonl
 from threadguard.batch.records import Problem, Row
-from threadguard.batch.sources import ReadOptions, Source, detect_format
+from threadguard.batch.sources import ReadOptions, Source, detect_format, mapping_row
 from threadguard.ingest import IngestReport, read_threads
 
 
@@ -120,3 +120,27 @@ def test_every_shared_format_sample_is_read_without_failing(shared_formats):
         assert not failures, (path, failures)
         rows += sum(isinstance(i, Row) for i in items)
     assert len(samples) > 50 and rows > 1000
+
+
+def test_an_error_line_carries_the_input_id_and_no_null_item() -> None:
+    problem = mapping_row(7, {"id": "c-42", "text": "   "}, ReadOptions())
+    assert isinstance(problem, Problem)
+    assert problem.as_line("in.jsonl") == {
+        "file": "in.jsonl", "record": 7, "id": "c-42", "reason": "empty_text",
+        "detail": "the text is empty", "skipped": True,
+    }  # fmt: skip
+    no_id = mapping_row(8, {"body": 3}, ReadOptions())
+    assert isinstance(no_id, Problem) and "id" not in no_id.as_line("in.jsonl")
+
+
+def test_a_line_over_the_cap_is_counted_as_too_long_and_the_next_line_still_scores() -> None:
+    import io
+
+    from threadguard.batch.sources import bounded_lines, jsonl_items
+
+    data = b'{"id": 1, "text": "' + b"x" * 5000 + b'"}\n{"id": 2, "text": "fine"}\n{"id": 3, "text": "end"}'
+    assert [len(x) if x else x for x in bounded_lines(io.BytesIO(data), limit=1000)] == [None, 26, 24]
+    huge = b'{"id": 1, "text": "' + b"x" * (5 * 2**20) + b'"}\n{"id": 2, "text": "ok"}\n'
+    items = list(jsonl_items(io.BytesIO(huge), ReadOptions()))
+    assert isinstance(items[0], Problem) and items[0].reason == "too_long" and items[0].record == 1
+    assert isinstance(items[1], Row) and (items[1].record, items[1].id) == (2, "2")

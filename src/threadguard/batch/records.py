@@ -37,10 +37,15 @@ class Problem:
     detail: str
     skipped: bool | None
     count: int = 1
+    id: Any = None  # the input's own id, where the bad record has one
 
     def as_line(self, file: str) -> dict[str, Any]:
-        """The errors-file line."""
-        line: dict[str, Any] = {"file": file, "record": self.record, "item": self.item}
+        """The errors-file line: where (file, record, item inside a thread, the input's id), and why."""
+        line: dict[str, Any] = {"file": file, "record": self.record}
+        if self.item is not None:
+            line["item"] = self.item
+        if self.id is not None:
+            line["id"] = self.id
         line.update(reason=self.reason, detail=self.detail, skipped=self.skipped)
         if self.count != 1:
             line["count"] = self.count

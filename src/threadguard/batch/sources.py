@@ -24,7 +24,7 @@ from threadguard.ingest import FORMATS, UnknownFormatError, read_threads
 from threadguard.ingest.encoding import decode
 from threadguard.ingest.generic import PARENT_KEYS, TEXT_KEYS
 from threadguard.ingest.generic_csv import allow_long_fields
-from threadguard.ingest.json_input import as_id, as_text
+from threadguard.ingest.json_input import MAX_LINE_BYTES, as_id, as_text, bounded_lines
 from threadguard.ingest.registry import SNIFF_BYTES, sniff_format
 from threadguard.ingest.report import IngestReport
 from threadguard.thread.scoring import thread_context
@@ -150,15 +150,16 @@ def mapping_row(
         text = fields.get(options.text_field)
     else:
         text = next((fields[k] for k in TEXT_KEYS if isinstance(fields.get(k), str)), None)
+    row_id = as_id(fields.get(options.id_field or "id"))
     if not isinstance(text, str):
         wanted = options.text_field or "/".join(TEXT_KEYS)
-        return Problem(record, None, "missing_text", f"no string field {wanted!r}", True)
+        return Problem(record, None, "missing_text", f"no string field {wanted!r}", True, id=row_id)
     if not text.strip():
-        return Problem(record, None, "empty_text", "the text is empty", True)
+        return Problem(record, None, "empty_text", "the text is empty", True, id=row_id)
     return Row(
         record=record,
         item=None,
-        id=as_id(fields.get(options.id_field or "id")),
+        id=row_id,
         text=text,
         thread_id=as_id(fields.get("thread_id")),
         parent_id=next(filter(None, (as_id(fields.get(key)) for key in PARENT_KEYS)), None),
@@ -186,7 +187,10 @@ def repair_warning(problem: Problem) -> str:
 
 
 def jsonl_items(stream: io.BufferedIOBase, options: ReadOptions) -> Iterator[Item]:
-    for number, raw in enumerate(stream, start=1):
+    for number, raw in enumerate(bounded_lines(stream), start=1):
+        if raw is None:
+            yield Problem(number, None, "too_long", f"the line is over {MAX_LINE_BYTES:,} bytes", True)
+            continue
         if not raw.strip():
             continue
         text, problem = decode_line(raw, number)
@@ -258,7 +262,7 @@ def thread_items(path: Path, format: str) -> Iterator[Item]:
             index = thread.by_id()
             for item, comment in enumerate(thread.comments, start=1):
                 if not comment.text.strip():
-                    yield Problem(number, item, "empty_text", "the comment has no text", True)
+                    yield Problem(number, item, "empty_text", "the comment has no text", True, id=comment.id)
                     continue
                 yield Row(
                     number,

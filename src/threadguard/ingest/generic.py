@@ -14,7 +14,15 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO
 
-from threadguard.ingest.json_input import as_id, as_text, first_line_record, head_text, iter_lines, utc_iso
+from threadguard.ingest.json_input import (
+    as_id,
+    as_text,
+    bounded_lines,
+    first_line_record,
+    head_text,
+    iter_lines,
+    utc_iso,
+)
 from threadguard.ingest.report import IngestReport
 from threadguard.thread.model import SOURCE_FLAGS, Comment, Thread
 from threadguard.thread.tree import make_thread
@@ -46,7 +54,7 @@ def sniff(head: bytes, filename: str) -> bool:
 
 def parse(stream: BinaryIO, report: IngestReport) -> Iterator[Thread]:
     threads = GenericThreads("jsonl", report)
-    for record in iter_lines(stream, report):
+    for record in iter_lines(bounded_lines(stream), report):
         threads.add(record)
     yield from threads.build()
 

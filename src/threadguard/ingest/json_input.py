@@ -15,7 +15,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from threadguard.ingest.encoding import decode
 from threadguard.ingest.html_text import html_to_text
@@ -91,7 +91,7 @@ def read_records(stream: BinaryIO, report: IngestReport) -> Iterator[Any]:
     while first and not first.strip():
         first = stream.readline()
     if isinstance(first_line_record(first), dict):
-        yield from iter_lines(itertools.chain([first], stream), report)
+        yield from iter_lines(itertools.chain([first], bounded_lines(stream)), report)
         return
     document = parse_document(first + stream.read(), report)
     if isinstance(document, list):
@@ -100,13 +100,16 @@ def read_records(stream: BinaryIO, report: IngestReport) -> Iterator[Any]:
         yield document
 
 
-def iter_lines(lines: Iterable[bytes], report: IngestReport) -> Iterator[Any]:
+def iter_lines(lines: Iterable[bytes | None], report: IngestReport) -> Iterator[Any]:
     """Every JSON value of a JSON-lines stream, one line at a time (several values on a line are fine).
 
     A line that does not parse is "unreadable_record", or "truncated_input" when it is the last line and
-    has no line end (the file was cut there).
+    has no line end (the file was cut there); None (a line over MAX_LINE_BYTES) is "too_long".
     """
     for raw in lines:
+        if raw is None:
+            report.warnings["too_long"] += 1
+            continue
         if not raw.strip():
             continue
         try:
@@ -235,3 +238,18 @@ def as_text(value: Any) -> str | None:
 def as_list(value: Any) -> list[Any]:
     """A list field, or an empty list when the field is missing or not a list."""
     return value if isinstance(value, list) else []
+
+
+MAX_LINE_BYTES = 4 * 2**20  # a JSON line longer than this is skipped and counted as too_long
+
+
+def bounded_lines(stream: IO[bytes], limit: int = MAX_LINE_BYTES) -> Iterator[bytes | None]:
+    """The stream's lines, each read with at most `limit` bytes in memory; None stands for a longer line,
+    which is skipped to its end chunk by chunk (one huge row never takes more than `limit`)."""
+    while raw := stream.readline(limit + 1):
+        if len(raw) <= limit or raw.endswith(b"\n"):
+            yield raw
+            continue
+        while (rest := stream.readline(limit)) and not rest.endswith(b"\n"):
+            pass
+        yield None

@@ -13,6 +13,7 @@ from typing import Any, BinaryIO
 from threadguard.ingest.json_input import (
     as_id,
     as_text,
+    bounded_lines,
     comment_records,
     first_line_record,
     head_text,
@@ -44,7 +45,7 @@ def sniff(head: bytes, filename: str) -> bool:
 
 
 def parse(stream: BinaryIO, report: IngestReport) -> Iterator[Thread]:
-    for record in iter_lines(stream, report):
+    for record in iter_lines(bounded_lines(stream), report):
         kind = record_kind(record)
         if kind == "article":
             yield _thread(record, report)
