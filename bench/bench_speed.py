@@ -342,12 +342,22 @@ def plan(opts: argparse.Namespace, tg_ok: bool, tg_why: str) -> list[Run]:
         if not tg_ok:
             for run in runs[-2:] if opts.workers > 1 else runs[-1:]:
                 run.error = tg_why
-    tier_rows = {"rows": opts.tier_rows, "latency_calls": opts.tier_latency_calls, "repeats": 1}
     for tier in ("accurate", "auto"):
         for call in ("predict_proba", "score"):
-            label = f"threadguard --tier {tier}"
+            # score() explains with occlusion (many encoder passes per flagged comment): fewer rows
+            rows = opts.tier_rows if call == "predict_proba" else min(opts.tier_rows, opts.tier_score_rows)
+            note = "" if call == "predict_proba" else f"{rows:,} rows: spans by occlusion"
             runs.append(
-                Run(f"threadguard.{tier}.{call}", label, call, targets=TIER_TARGETS[tier], **tier_rows)
+                Run(
+                    f"threadguard.{tier}.{call}",
+                    f"threadguard --tier {tier}",
+                    call,
+                    rows=rows,
+                    latency_calls=opts.tier_latency_calls,
+                    repeats=1,
+                    targets=TIER_TARGETS[tier],
+                    note=note,
+                )
             )
             if not tg_ok:
                 runs[-1].error = tg_why
@@ -648,6 +658,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--latency-calls", type=int, default=2_000, help="single-comment calls (default 2000)")
     p.add_argument("--tier-rows", type=int, default=12_000, help="rows for the accurate/auto tiers (12000)")
     p.add_argument("--tier-latency-calls", type=int, default=300, help="their single calls (default 300)")
+    p.add_argument("--tier-score-rows", type=int, default=1_000, help="their score() rows (default 1000)")
     p.add_argument("--bert-rows", type=int, default=50, help="BERT batch rows (default 50)")
     p.add_argument("--bert-latency-calls", type=int, default=20, help="BERT single calls (default 20)")
     p.add_argument("--skip-bert", action="store_true", help="leave BERT-base out (needs torch, transformers)")

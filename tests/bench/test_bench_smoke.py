@@ -46,7 +46,7 @@ def test_quantile_and_verdicts() -> None:
 def test_tiny_run_writes_report(bench: ModuleType, shared_data: Path, tmp_path: Path) -> None:
     out = tmp_path / "reports"
     cmd = [sys.executable, str(BENCH), "--rows", "40", "--latency-calls", "10", "--skip-bert"]
-    cmd += ["--tier-rows", "20", "--tier-latency-calls", "5"]
+    cmd += ["--tier-rows", "20", "--tier-latency-calls", "5", "--tier-score-rows", "10"]
     cmd += ["--repeats", "1", "--load-repeats", "1", "--data", str(shared_data), "--out", str(out)]
     proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-2000:]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fastapi import Request
 from sqlalchemy import Engine
@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from threadguard.policy import Policy
 from threadguard.service.settings import Settings
+from threadguard.service.throttle import LoginThrottle
 from threadguard.thread.context import ContextScorer
 
 
@@ -20,6 +21,7 @@ class Runtime:
     sessions: sessionmaker[Session]
     scorer: ContextScorer
     policy: Policy
+    login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
 
 
 def runtime(request: Request) -> Runtime:

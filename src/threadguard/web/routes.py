@@ -12,11 +12,12 @@ from fastapi import APIRouter, FastAPI, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 
 from threadguard.attributes import ATTRIBUTES
 from threadguard.service.auth import Caller, csrf_token, csrf_valid, session_caller
 from threadguard.service.native import comment_json
-from threadguard.service.runtime import runtime
+from threadguard.service.runtime import Runtime, runtime
 from threadguard.store import audit, stats
 from threadguard.store.comments import QueueFilters, author_history, get_comment, get_thread, parent_of, queue
 from threadguard.store.users import authenticate
@@ -69,11 +70,20 @@ def user(request: Request) -> Caller:
     return caller
 
 
-def page(request: Request, name: str, caller: Caller | None, **values: Any) -> HTMLResponse:
+def page(
+    request: Request,
+    name: str,
+    caller: Caller | None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+    **values: Any,
+) -> HTMLResponse:
     values.update(
         request=request, user=caller, csrf=csrf_token(request), attributes=ATTRIBUTES, colours=COLOURS
     )
-    return templates.TemplateResponse(request, name, values, headers=SECURITY_HEADERS)
+    return templates.TemplateResponse(
+        request, name, values, status_code=status_code, headers=SECURITY_HEADERS | (headers or {})
+    )
 
 
 @router.get("/")
@@ -97,16 +107,30 @@ async def login(
     if not csrf_valid(request, csrf_token_field):
         return page(request, "login.html", None, next=safe_next(next), error="The form expired; try again.")
     rt = runtime(request)
-    with rt.sessions.begin() as session:
-        found = authenticate(session, username, password)
-        if found is not None:
-            audit.record(session, found.username, "login")
-            user_id = found.id
-    if found is None:
+    keys = (f"ip:{request.client.host if request.client else '?'}", f"user:{username.casefold()}")
+    wait = rt.login_throttle.retry_after(*keys)
+    if wait:
+        message = f"Too many failed logins; try again in {wait} seconds."
+        return page(
+            request, "login.html", None, 429, {"Retry-After": str(wait)}, next=safe_next(next), error=message
+        )
+    # argon2 and the database block: off the event loop, so other requests go on meanwhile
+    user_id = await run_in_threadpool(_check_login, rt, username, password)
+    if user_id is None:
+        rt.login_throttle.failed(*keys)
         return page(request, "login.html", None, next=safe_next(next), error="Wrong user name or password.")
+    rt.login_throttle.succeeded(keys[1])
     request.session.clear()  # a new session on login: no fixation
     request.session["uid"] = user_id
     return RedirectResponse(safe_next(next), status_code=303)
+
+
+def _check_login(rt: Runtime, username: str, password: str) -> int | None:
+    """The user's id when the password is right; every attempt is audited, failed ones too."""
+    with rt.sessions.begin() as session:
+        found = authenticate(session, username, password)
+        audit.record(session, found.username if found else username, "login" if found else "login_failed")
+        return found.id if found else None
 
 
 @router.post("/logout")
