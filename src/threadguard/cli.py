@@ -177,14 +177,13 @@ def train(
     from threadguard.model.train import train as run_training
 
     if tier == "accurate":
-        from threadguard.model.encoder_calibration import calibrate
         from threadguard.model.encoder_training import train_encoder
 
         target = out if out != Path("artifacts/model") else Path("artifacts/accurate")
         settings = {"examples": limit} if limit else None
-        encoder = train_encoder(data, target, seed=seed, device=device, settings=settings,
-                                progress=lambda m: console.print(f"[cyan]•[/cyan] {m}"))  # fmt: skip
-        calibrate(encoder, data, progress=lambda m: console.print(f"[cyan]•[/cyan] {m}"))
+        train_encoder(data, target, seed=seed, device=device, settings=settings,
+                      progress=lambda m: console.print(f"[cyan]•[/cyan] {m}"))  # fmt: skip
+        calibrate(data, target)
         console.print(f"accurate tier in {target}; copy it over src/threadguard/models/accurate/ to ship it")
         return
     if tier != "fast":
@@ -201,6 +200,25 @@ def train(
     artifact = run_training(data_dir=data, out_dir=out, seed=seed, limit=limit, teacher=teacher,
                             progress=lambda m: console.print(f"[cyan]•[/cyan] {m}"))  # fmt: skip
     console.print(f"model [bold]{artifact.version}[/bold] in {out}; card: {out / 'MODEL_CARD.md'}")
+
+
+@app.command()
+def calibrate(
+    data: DataOption = None,
+    accurate: Annotated[Path, typer.Option(help="accurate-tier folder to calibrate in place")] = Path(
+        "artifacts/accurate"
+    ),
+) -> None:
+    """Choose the accurate tier's flag thresholds, `auto` hand-over and span rule on development data
+    (UCC val, SemEval trial) against the shipped fast tier; rewrite its encoder.json and MODEL_CARD.md."""
+    from threadguard.model.encoder import EncoderArtifact
+    from threadguard.model.encoder_calibration import calibrate as run_calibration
+    from threadguard.model.encoder_card import write_encoder_card
+
+    run_calibration(
+        EncoderArtifact.load(accurate), data, progress=lambda m: console.print(f"[cyan]•[/cyan] {m}")
+    )
+    console.print(f"calibrated {accurate}; card: {write_encoder_card(accurate)}")
 
 
 @app.command(name="eval")

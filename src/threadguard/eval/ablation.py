@@ -84,11 +84,11 @@ def run_ablation(
 ) -> Path:
     """Run the suite for every candidate; write `<out>/ablation.md` and `.json`; return the markdown path."""
     runs: dict[str, dict[str, Any]] = {}
-    for i, name in enumerate(names):
+    for name in names:
         progress(f"suite for {name}")
         runs[name] = run_suite(
             candidate(name, model), data_dir, out_dir / "ablation" / name,
-            baseline=i == 0, limit=limit, command=f"threadguard ablation ({name})",
+            baseline=True, limit=limit, command=f"threadguard ablation ({name})",
         )  # fmt: skip
     table = ablation_table(runs)
     (out_dir / "ablation.json").write_text(json.dumps(table, indent=2) + "\n", encoding="utf-8")

@@ -42,7 +42,7 @@ from threadguard.text.utf16 import Utf16Index
 BASELINE = "alt-profanity-check"
 COLUMN = {name: i for i, name in enumerate(ATTRIBUTES)}
 FLAG_THRESHOLD = 0.5
-"""Madlibs: a non-toxic identity sentence counts as flagged when TOXICITY >= this."""
+"""alt-profanity-check flags a text when its probability >= this; our models use their own flag rule."""
 
 
 class ScorerLike(Protocol):
@@ -106,6 +106,12 @@ class _Run:
         self.seconds += time.perf_counter() - start
         self.texts += len(texts)
         return results
+
+    def flags(self, probabilities: NDArray[np.float64]) -> NDArray[np.bool_]:
+        """The model's own flag rule on each row of attribute probabilities."""
+        return np.array(
+            [self.scorer.is_flagged(dict(zip(ATTRIBUTES, row, strict=True))) for row in probabilities]
+        )
 
     def baseline(self, texts: Sequence[str]) -> NDArray[np.float64] | None:
         return None if self.baseline_fn is None else self.baseline_fn(list(texts))
@@ -231,25 +237,26 @@ def jigsaw_bias_madlibs(run: _Run) -> dict[str, Any]:
     identities = [i if isinstance(i, str) else None for i in frame["identity"]]
     names = np.asarray(identities, dtype=object)
     non_toxic_identity = (y == 0) & frame["identity"].notna().to_numpy()
-    ours = run.proba(frame["text"])[:, COLUMN["TOXICITY"]]
+    probabilities = run.proba(frame["text"])
+    ours = probabilities[:, COLUMN["TOXICITY"]]
     base = run.baseline(frame["text"])
 
-    def summarise(s: NDArray[np.float64]) -> dict[str, Any]:
+    def summarise(s: NDArray[np.float64], flags: NDArray[np.bool_]) -> dict[str, Any]:
         bias = identity_bias_metrics(y, s, identities)
         per = bias["per_identity"]
-        flagged = {name: float(np.mean(s[(names == name) & (y == 0)] >= FLAG_THRESHOLD)) for name in per}
+        flagged = {name: float(np.mean(flags[(names == name) & (y == 0)])) for name in per}
         worst = min(per, key=lambda n: per[n]["subgroup_auc"])
         return {
             **bias,
             "min_subgroup_auc": per[worst]["subgroup_auc"],
             "worst_identity": worst,
             "min_bpsn_auc": min(row["bpsn_auc"] for row in per.values()),
-            "flagged_share": float(np.mean(s[non_toxic_identity] >= FLAG_THRESHOLD)),
+            "flagged_share": float(np.mean(flags[non_toxic_identity])),
             "flagged_share_per_identity": flagged,
         }
 
-    ours_bias = summarise(ours)
-    base_bias = summarise(base) if base is not None else None
+    ours_bias = summarise(ours, run.flags(probabilities))
+    base_bias = summarise(base, base >= FLAG_THRESHOLD) if base is not None else None
 
     def pick(key: str) -> float | None:
         return None if base_bias is None else base_bias[key]
@@ -262,8 +269,9 @@ def jigsaw_bias_madlibs(run: _Run) -> dict[str, Any]:
         [
             "TOXICITY vs the template's BAD/NOT_BAD label. Subgroup, BPSN and BNSP AUCs per identity term "
             "(Borkan et al. 2019); power means with p = -5 as in the Jigsaw Unintended Bias competition. "
-            f"'Flagged' = TOXICITY >= {FLAG_THRESHOLD} on a non-toxic sentence that names an identity "
-            "(occupation templates excluded).",
+            "'Flagged' = the model's own flag rule (alt-profanity-check: p >= "
+            f"{FLAG_THRESHOLD}) on a non-toxic sentence that names an identity (occupation templates "
+            "excluded).",
             f"Worst subgroup for threadguard: {ours_bias['worst_identity']}.",
         ],
         [
