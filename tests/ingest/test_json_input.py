@@ -89,6 +89,7 @@ def test_first_line_record_ignores_line_separators_inside_strings():
         (None, None),
         (True, None),
         (10**30, None),
+        ("0001-01-01T00:00:00+01:00", "0001-01-01T00:00:00+01:00"),  # no UTC form: as given
     ],
 )
 def test_utc_iso(value, iso):

@@ -172,3 +172,17 @@ def test_an_ingested_line_with_lone_surrogates_is_stored_and_counted(client_keys
         row = session.scalar(select(CommentRow))
         assert (row.text, row.author, row.external_id) == (f"You are a stupid idiot {R}", f"bob{R}", f"c{R}")
         assert session.scalar(select(ThreadRow)).title == f"Title {R}"
+
+
+def test_times_at_the_year_limits_keep_every_comment_of_the_thread(client_keys) -> None:
+    client, keys = client_keys
+    thread = {
+        "id": "limits", "title": "dates",
+        "comments": [
+            {"id": "a", "text": "early bird", "created": "0001-01-01T00:00:00+01:00"},
+            {"id": "b", "text": "late owl", "created": "9999-12-31T23:59:59-01:00"},
+            {"id": "c", "text": "on time", "created": "2025-03-01T10:00:00Z"},
+        ],
+    }  # fmt: skip
+    body = answer(send(client, "/api/v1/threads", keys["admin"], thread))
+    assert body["comments_new"] == 3

@@ -71,6 +71,8 @@ def test_times_are_read_as_utc_and_unreadable_ones_fall_back() -> None:
     assert parse_time("2025-03-01 10:00:00") == datetime(2025, 3, 1, 10, tzinfo=UTC)
     assert parse_time("yesterday") is None
     assert parse_time(None) is None
+    assert parse_time("0001-01-01T00:00:00+01:00") is None  # before UTC's year 1: kept without a time
+    assert parse_time("9999-12-31T23:59:59-01:00") is None
 
 
 def test_queue_orders_by_risk_and_filters(session: Session) -> None:

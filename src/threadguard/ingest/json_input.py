@@ -208,7 +208,10 @@ def utc_iso(value: Any) -> str | None:
                 return stripped or None
             if moment.tzinfo is None:
                 return stripped
-            return _iso(moment)
+            try:
+                return _iso(moment)
+            except OverflowError:  # "0001-01-01T00:00:00+01:00" has no UTC form: keep it as given
+                return stripped
     if isinstance(value, int | float):
         try:
             return _iso(datetime.fromtimestamp(value, UTC))

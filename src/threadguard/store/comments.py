@@ -135,14 +135,15 @@ def ingest_thread(
 
 
 def parse_time(value: str | None) -> datetime | None:
-    """An ISO 8601 time from a source, as UTC; None when absent or unreadable."""
+    """An ISO 8601 time from a source, as UTC; None when absent, unreadable or outside what UTC can hold
+    (a time at the year-1 or year-9999 limit whose zone pushes it past the edge): the comment is kept."""
     if not value:
         return None
     try:
         parsed = datetime.fromisoformat(value)
-    except ValueError:
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
         return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 def queue(session: Session, filters: QueueFilters) -> list[CommentRow]:
