@@ -94,15 +94,19 @@ class Scorer:
         """Logits of all outputs (attributes, then target groups), shape (n, 14), from this tier."""
         return self._logits_and_tiers(texts)[0]
 
-    def _logits_and_tiers(self, texts: Sequence[str]) -> tuple[np.ndarray, list[str]]:
+    def _logits_and_tiers(
+        self, texts: Sequence[str], fast_logits: np.ndarray | None = None
+    ) -> tuple[np.ndarray, list[str]]:
+        """Logits and the tier that gave each row; `fast_logits` saves recomputing the fast tier's."""
         _check_texts(texts)
         texts = [t[:MAX_CHARS] for t in texts]
         if self.encoder is None:
-            logits, tiers = self._fast_logits(texts), ["fast"] * len(texts)
+            logits = self._fast_logits(texts) if fast_logits is None else fast_logits
+            tiers = ["fast"] * len(texts)
         elif self.tier == "accurate":
             logits, tiers = self.encoder.logits(texts), ["accurate"] * len(texts)
         else:
-            logits = self._fast_logits(texts)
+            logits = self._fast_logits(texts) if fast_logits is None else fast_logits.copy()
             fast_max = sigmoid(logits[:, : len(ATTRIBUTES)]).max(axis=1)
             unsure = np.flatnonzero(fast_max >= self.encoder.auto_threshold)
             tiers = ["fast"] * len(texts)
@@ -146,11 +150,7 @@ class Scorer:
         texts = [t[:MAX_CHARS] for t in texts]
         analyses = [self.featuriser.analyse(t) for t in texts]
         rows = self.featuriser.transform_analyses(analyses)
-        if self.encoder is None:  # the rows are already built: reuse them
-            logits = self._with_slur_targets(texts, self.model.decision_function(rows))
-            tiers = ["fast"] * len(texts)
-        else:
-            logits, tiers = self._logits_and_tiers(texts)
+        logits, tiers = self._logits_and_tiers(texts, self.model.decision_function(rows))  # rows reused
         probabilities = sigmoid(logits)
         languages = self.languages.identify(texts)
         results: list[CommentScore] = []
