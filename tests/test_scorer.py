@@ -119,3 +119,10 @@ def test_large_batches_give_the_same_results_as_small_ones(scorer: Scorer) -> No
     if scorer.tier == "fast":  # score() chunks on the fast path; the encoder reads one text at a time
         assert len(scorer.score(texts)) == CHUNK + 5
     assert scorer.predict_proba([]).shape == (0, len(ATTRIBUTES))
+
+
+def test_spans_can_be_left_out_without_changing_the_scores(scorer: Scorer) -> None:
+    texts = ["Honestly you are an idiot and a liar.", "Lovely weather for the match."]
+    with_spans, without = scorer.score(texts), scorer.score(texts, spans=False)
+    assert with_spans[0].spans and all(not r.spans for r in without)
+    assert [r.attributes for r in without] == [r.attributes for r in with_spans]

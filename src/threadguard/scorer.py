@@ -139,12 +139,15 @@ class Scorer:
         """Probability that each comment attacks each target group, shape (n, 7), TARGET_GROUPS order."""
         return sigmoid(self.logits(texts)[:, len(ATTRIBUTES) :])
 
-    def score(self, texts: Sequence[str]) -> list[CommentScore]:
-        """Full results: probabilities, target groups, spans in UTF-16 offsets, flag and language."""
+    def score(self, texts: Sequence[str], spans: bool = True) -> list[CommentScore]:
+        """Full results: probabilities, target groups, spans in UTF-16 offsets, flag and language.
+        `spans=False` leaves the spans out (the accurate tier's occlusion is most of its cost)."""
         _check_texts(texts)
         if len(texts) > CHUNK:
             return [
-                result for i in range(0, len(texts), CHUNK) for result in self.score(texts[i : i + CHUNK])
+                result
+                for i in range(0, len(texts), CHUNK)
+                for result in self.score(texts[i : i + CHUNK], spans)
             ]
         originals = texts
         texts = [t[:MAX_CHARS] for t in texts]
@@ -178,7 +181,7 @@ class Scorer:
                 CommentScore(
                     attributes=attributes,
                     targets=targets,
-                    spans=self._spans(text, analysis, attributes, rows[i], tiers[i]),
+                    spans=self._spans(text, analysis, attributes, rows[i], tiers[i]) if spans else {},
                     flagged=self.is_flagged(attributes),
                     language=language,
                     model=self.version if tiers[i] == "accurate" else self.fast_version,

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
 from threadguard.attributes import ATTRIBUTES
 from threadguard.ingest.html_text import html_to_text
@@ -138,10 +139,12 @@ async def analyze(body: AnalyzeRequest, request: Request, caller: CallerDep) -> 
     requested = requested_languages(body.languages, attributes)
     check_detected_language(rt.scorer.scorer.languages.detect([text])[0], requested, attributes)
     context = request_context(body.context)
-    result = rt.scorer.score([text], [context])[0]
+    # spans cost most of the accurate tier's time: only when asked for, or kept for the moderator app
+    spans = bool(body.spanAnnotations) or not body.doNotStore
+    (result,) = await run_in_threadpool(rt.scorer.score, [text], [context], spans)  # off the event loop
     response = analyze_response(body, text, result, attributes, requested)
     if not body.doNotStore:
-        store_analyzed(rt, text, result, body.communityId)
+        await run_in_threadpool(store_analyzed, rt, text, result, body.communityId)
     return JSONResponse(response)
 
 

@@ -137,11 +137,13 @@ class ContextScorer:
             rows[i] = context_features(featuriser.analyse(text), own[i], found, groups)
         return rows, own_logits, all_groups
 
-    def score(self, texts: Sequence[str], contexts: Sequence[Context | None]) -> list[CommentScore]:
+    def score(
+        self, texts: Sequence[str], contexts: Sequence[Context | None], spans: bool = True
+    ) -> list[CommentScore]:
         """Each comment's full result, moved by its context; `context_effect` says by how much."""
         if len(texts) != len(contexts):
             raise ValueError(f"{len(texts)} texts but {len(contexts)} contexts")
-        results = self.scorer.score(texts)
+        results = self.scorer.score(texts, spans)
         if all(context is None or context.empty for context in contexts):
             return results
         own = np.array([[r.attributes[a] for a in ATTRIBUTES] for r in results]).reshape(len(results), -1)
