@@ -63,7 +63,7 @@ def test_a_200_kb_comment_is_read_in_a_fresh_process_without_batch(tmp_path) -> 
     import sys
 
     path = tmp_path / "big.csv"
-    path.write_text("id,text\n1,\"" + "word " * 40_000 + "\"\n2,short\n", encoding="utf-8")
+    path.write_text('id,text\n1,"' + "word " * 40_000 + '"\n2,short\n', encoding="utf-8")
     code = (
         "import sys; from threadguard.ingest import read_threads; "
         "threads = list(read_threads(sys.argv[1])); "
