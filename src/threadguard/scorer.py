@@ -12,7 +12,7 @@ from threadguard.attributes import ATTRIBUTES, FLAGGING_ATTRIBUTES, TARGET_GROUP
 from threadguard.model.artifact import Artifact
 from threadguard.model.encoder import EncoderArtifact
 from threadguard.model.explain import SpanExplainer
-from threadguard.model.features import Analysis, build_featuriser
+from threadguard.model.features import Analysis, build_featuriser, slur_groups_of
 from threadguard.model.lexicon import Lexicon
 from threadguard.model.linear import MultiOutputLogistic, sigmoid
 from threadguard.model.occlusion import occlusion_spans
@@ -82,48 +82,47 @@ class Scorer:
             encoder = EncoderArtifact.load(Path(accurate_path) if accurate_path else None)
         return cls(Artifact.load(Path(path) if path else None), encoder=encoder, tier=tier)
 
-    def _fast_logits(self, texts: Sequence[str]) -> np.ndarray:
-        n_outputs = len(self.model.intercept_)
-        chunks = [
-            self.model.decision_function(self.featuriser.transform(texts[i : i + CHUNK]))
-            for i in range(0, len(texts), CHUNK)
-        ]
-        return np.vstack(chunks) if chunks else np.zeros((0, n_outputs))
+    def _fast_logits(self, texts: Sequence[str]) -> tuple[np.ndarray, list[set[str]]]:
+        """The fast tier's logits and each text's slur groups, from one analysis per text."""
+        chunks, groups = [], []
+        for i in range(0, len(texts), CHUNK):
+            analyses = [self.featuriser.analyse(t) for t in texts[i : i + CHUNK]]
+            chunks.append(self.model.decision_function(self.featuriser.transform_analyses(analyses)))
+            groups += [slur_groups_of(a.hits) for a in analyses]
+        return (np.vstack(chunks) if chunks else np.zeros((0, len(self.model.intercept_)))), groups
 
     def logits(self, texts: Sequence[str]) -> np.ndarray:
         """Logits of all outputs (attributes, then target groups), shape (n, 14), from this tier."""
         return self._logits_and_tiers(texts)[0]
 
     def _logits_and_tiers(
-        self, texts: Sequence[str], fast_logits: np.ndarray | None = None
+        self, texts: Sequence[str], fast: tuple[np.ndarray, list[set[str]]] | None = None
     ) -> tuple[np.ndarray, list[str]]:
-        """Logits and the tier that gave each row; `fast_logits` saves recomputing the fast tier's."""
+        """Logits and the tier that gave each row; `fast` (from `_fast_logits`) saves recomputing them."""
         _check_texts(texts)
         texts = [t[:MAX_CHARS] for t in texts]
-        if self.encoder is None:
-            logits = self._fast_logits(texts) if fast_logits is None else fast_logits
-            tiers = ["fast"] * len(texts)
-        elif self.tier == "accurate":
-            logits, tiers = self.encoder.logits(texts), ["accurate"] * len(texts)
-        else:
-            logits = self._fast_logits(texts) if fast_logits is None else fast_logits.copy()
+        if self.tier == "accurate" and self.encoder is not None:
+            groups = fast[1] if fast is not None else [self.featuriser.slur_groups(t) for t in texts]
+            return self._with_slur_targets(self.encoder.logits(texts), groups), ["accurate"] * len(texts)
+        logits, groups = self._fast_logits(texts) if fast is None else (fast[0].copy(), fast[1])
+        tiers = ["fast"] * len(texts)
+        if self.encoder is not None:
             fast_max = sigmoid(logits[:, : len(ATTRIBUTES)]).max(axis=1)
             unsure = np.flatnonzero(fast_max >= self.encoder.auto_threshold)
-            tiers = ["fast"] * len(texts)
             if len(unsure):
                 logits[unsure] = self.encoder.logits([texts[i] for i in unsure])
                 for i in unsure:
                     tiers[i] = "accurate"
-        return self._with_slur_targets(texts, logits), tiers
+        return self._with_slur_targets(logits, groups), tiers
 
-    def _with_slur_targets(self, texts: Sequence[str], logits: np.ndarray) -> np.ndarray:
+    def _with_slur_targets(self, logits: np.ndarray, groups: Sequence[set[str]]) -> np.ndarray:
         """The lexicon's word on whom a slur targets: a comment that uses a slur for a group attacks
         that group at least as surely as it is toxic or an identity attack, even where the model is
         unsure of the group (rare slurs, mocking spellings)."""
         column = {group: len(ATTRIBUTES) + k for k, group in enumerate(TARGET_GROUPS)}
         attack = logits[:, [ATTRIBUTES.index("TOXICITY"), ATTRIBUTES.index("IDENTITY_ATTACK")]].max(axis=1)
-        for i, text in enumerate(texts):
-            for group in self.featuriser.slur_groups(text):
+        for i, named in enumerate(groups):
+            for group in named:
                 logits[i, column[group]] = max(logits[i, column[group]], attack[i])
         return logits
 
@@ -153,7 +152,8 @@ class Scorer:
         texts = [t[:MAX_CHARS] for t in texts]
         analyses = [self.featuriser.analyse(t) for t in texts]
         rows = self.featuriser.transform_analyses(analyses)
-        logits, tiers = self._logits_and_tiers(texts, self.model.decision_function(rows))  # rows reused
+        fast = (self.model.decision_function(rows), [slur_groups_of(a.hits) for a in analyses])  # reused
+        logits, tiers = self._logits_and_tiers(texts, fast)
         probabilities = sigmoid(logits)
         languages = self.languages.identify(texts)
         results: list[CommentScore] = []

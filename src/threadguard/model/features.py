@@ -142,9 +142,9 @@ class Featuriser:
         return Analysis(normalised, tokens, hits, token_columns, bigrams, dense)
 
     def slur_groups(self, text: str) -> set[str]:
-        """The target groups of the slurs in `text` (after evasion normalisation), from the lexicon."""
-        tokens = TOKEN_RE.findall(self.normaliser(text).text)
-        return {h.group for h in self.lexicon.match(tokens) if h.category == "slur" and h.group}
+        """The target groups of the slurs in `text` (after evasion normalisation), from the lexicon;
+        cheaper than `analyse` when only these are wanted."""
+        return slur_groups_of(self.lexicon.match(TOKEN_RE.findall(self.normaliser(text).text)))
 
     def _dense_entries(
         self,
@@ -338,6 +338,11 @@ def _pattern_entries(
                 entries.append((_DENSE_INDEX["pat:counter_speech"], 1.0, lo, hi))
                 break
     return entries
+
+
+def slur_groups_of(hits: Sequence[LexiconHit]) -> set[str]:
+    """The target groups of the slurs among lexicon hits."""
+    return {h.group for h in hits if h.category == "slur" and h.group}
 
 
 def build_featuriser(config: dict, lexicon: Lexicon) -> Featuriser:
