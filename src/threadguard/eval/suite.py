@@ -352,9 +352,7 @@ def c3_socc(run: _Run) -> dict[str, Any]:
     ours = probabilities[:, COLUMN["TOXICITY"]]
     base = run.baseline(texts)
     n = len(c3)
-    flagged = np.array(
-        [run.scorer.is_flagged(dict(zip(ATTRIBUTES, row, strict=True))) for row in probabilities[:n]]
-    )
+    flagged = run.flags(probabilities[:n])
     level = c3["crowd_toxicity_level"].to_numpy(float)
     clean, toxic = level == 1.0, level >= 3.0
 
@@ -383,7 +381,8 @@ def c3_socc(run: _Run) -> dict[str, Any]:
             f"C3: {n:,} rows, {int(y_c3.sum()):,} with mean crowd toxicity >= 2. SOCC: {len(socc):,} rows, "
             f"{int(y_socc.sum()):,} whose most popular answer is >= 2 (mildly toxic or worse). Combined "
             f"drops {int((~socc_only).sum())} SOCC comments also in C3. Non-commercial licences: "
-            "evaluation only. Flag shares use the model's own flag rule (alt-profanity-check: p >= 0.5)."
+            "evaluation only. Flag shares use the model's own flag rule (alt-profanity-check: p >= "
+            f"{FLAG_THRESHOLD}).",
         ],
         [
             _metric("TOXICITY ROC-AUC, C3", part(ours, "c3"), part(base, "c3")),

@@ -21,15 +21,12 @@ import numpy as np
 from threadguard.attributes import ATTRIBUTES, FLAGGING_ATTRIBUTES
 from threadguard.datasets.loaders import load
 from threadguard.model.encoder import CONFIG_FILE, EncoderArtifact
+from threadguard.model.linear import sigmoid
 
 HEALTHY_FLAG_SHARE = 0.004  # per attribute; the union over seven attributes stays near 1-2 %
 AUTO_RECALL = 0.98
 SPAN_DROPS = (0.01, 0.02, 0.03, 0.05, 0.1)
 SPAN_TRIAL_ROWS = 400
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
 
 
 def flag_thresholds(probabilities: np.ndarray, share: float = HEALTHY_FLAG_SHARE) -> dict[str, float]:
@@ -58,7 +55,7 @@ def calibrate(
     ucc = load("ucc", data_dir)
     val = ucc[ucc["split"] == "val"].reset_index(drop=True)
     progress(f"choosing flag thresholds on {len(val):,} UCC val comments")
-    probabilities = _sigmoid(encoder.logits(val["text"].tolist())[:, : len(ATTRIBUTES)])
+    probabilities = sigmoid(encoder.logits(val["text"].tolist())[:, : len(ATTRIBUTES)])
     healthy = ((val["healthy"] == 1) & (val["hostile"] == 0)).to_numpy()
     thresholds = flag_thresholds(probabilities[healthy])
     columns = [ATTRIBUTES.index(a) for a in FLAGGING_ATTRIBUTES]
@@ -70,14 +67,14 @@ def calibrate(
     spans = load("toxic_spans_semeval", data_dir)
     trial = spans[spans["split"] == "trial"].head(SPAN_TRIAL_ROWS)
     texts, gold = trial["text"].tolist(), [set(s) for s in trial["spans"]]
-    trial_probs = _sigmoid(encoder.logits(texts)[:, : len(ATTRIBUTES)])
+    trial_probs = sigmoid(encoder.logits(texts)[:, : len(ATTRIBUTES)])
 
     seen: dict[str, float] = {}  # the same occluded texts recur for every candidate drop
 
     def toxicity(variants: list[str]) -> np.ndarray:
         new = [v for v in dict.fromkeys(variants) if v not in seen]
         if new:
-            seen.update(zip(new, _sigmoid(encoder.logits(new)[:, 0]).tolist(), strict=True))
+            seen.update(zip(new, sigmoid(encoder.logits(new)[:, 0]).tolist(), strict=True))
         return np.array([[seen[v]] for v in variants])
 
     best = (-1.0, 0.1)
