@@ -84,12 +84,13 @@ class Scorer:
 
     def _fast_logits(self, texts: Sequence[str]) -> tuple[np.ndarray, list[set[str]]]:
         """The fast tier's logits and each text's slur groups, from one analysis per text."""
+        n_outputs = len(self.model.intercept_)
         chunks, groups = [], []
         for i in range(0, len(texts), CHUNK):
             analyses = [self.featuriser.analyse(t) for t in texts[i : i + CHUNK]]
             chunks.append(self.model.decision_function(self.featuriser.transform_analyses(analyses)))
             groups += [slur_groups_of(a.hits) for a in analyses]
-        return (np.vstack(chunks) if chunks else np.zeros((0, len(self.model.intercept_)))), groups
+        return (np.vstack(chunks) if chunks else np.zeros((0, n_outputs))), groups
 
     def logits(self, texts: Sequence[str]) -> np.ndarray:
         """Logits of all outputs (attributes, then target groups), shape (n, 14), from this tier."""
