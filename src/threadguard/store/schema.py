@@ -16,6 +16,9 @@ from threadguard.attributes import ATTRIBUTES
 
 STATUSES = ("pending", "escalated", "approved", "rejected")  # what a comment's moderation state can be
 ROLES = ("admin", "moderator")
+# What an API key may do. analyze: comments:analyze and /api/v1/analyze without storing; ingest: store
+# comments; moderate: read the queue and decide; admin: audit log, users, keys.
+SCOPES = ("analyze", "ingest", "moderate", "admin")
 
 
 def utcnow() -> datetime:
@@ -51,6 +54,22 @@ class ApiKey(Base):
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    scopes: Mapped[str] = mapped_column(String(128), default="analyze")  # space-separated, see SCOPES
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class LoginSession(Base):
+    """A moderator's login, held server-side so that logout and a password change end it; the cookie
+    carries only a random token, stored here as its SHA-256."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
