@@ -67,9 +67,11 @@ def prepare_database(url: str) -> str:
     return key
 
 
-def start_server(url: str, port: int, workers: int, log: Path) -> subprocess.Popen[bytes]:
+def start_server(
+    url: str, port: int, workers: int, log: Path, extra: tuple[str, ...] = ()
+) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "threadguard", "serve", "--db", url, "--port", str(port),
-               "--workers", str(workers)]  # fmt: skip
+               "--workers", str(workers), *extra]  # fmt: skip
     with log.open("wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 120

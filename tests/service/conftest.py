@@ -16,7 +16,7 @@ from tests.store import conftest as store_fixtures
 from threadguard.service.app import create_app
 from threadguard.service.settings import Settings
 from threadguard.store.schema import User
-from threadguard.store.users import create_api_key
+from threadguard.store.users import ROLE_SCOPES, create_api_key
 from threadguard.thread.context import ContextScorer
 
 db_url = store_fixtures.db_url  # a fresh database of each kind, as in the store tests
@@ -43,7 +43,8 @@ def password_hash(password: str) -> str:
 def make_client(
     url: str, scorer: ContextScorer, policy: Path | None = None, secure_cookies: bool = False
 ) -> tuple[TestClient, dict[str, str]]:
-    """An app on `url` with an admin and a moderator (password "<name>-password"), each with an API key."""
+    """An app on `url` with an admin and a moderator (password "<name>-password"), each with an API key
+    holding every scope of its role, and a "site" key of the moderator's with the analyze scope only."""
     settings = Settings(
         db_url=url, secure_cookies=secure_cookies, policy_path=str(policy) if policy else None
     )
@@ -54,7 +55,8 @@ def make_client(
             user = User(username=name, password_hash=password_hash(f"{name}-password"), role=role)
             session.add(user)
             session.flush()
-            keys[name] = create_api_key(session, user, name)
+            keys[name] = create_api_key(session, user, name, scopes=ROLE_SCOPES[role])
+        keys["site"] = create_api_key(session, user, "site")
     return TestClient(app), keys
 
 

@@ -80,7 +80,7 @@ def server_and_key(db_url: str, tmp_path: Path):
         user = User(username="mod", password_hash=password_hash("mod-password"), role="moderator")
         session.add(user)
         session.flush()
-        key = create_api_key(session, user, "faults")
+        key = create_api_key(session, user, "faults", scopes=("analyze", "ingest", "moderate"))
     server = Server(db_url, tmp_path / "server.log")
     yield server, key, engine
     if server.process and server.process.poll() is None:

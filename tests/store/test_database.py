@@ -5,20 +5,28 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, text
 
 from tests.store.databases import migrated_engine
-from threadguard.store.database import current_revision, normalise_url, upgrade
+from threadguard.store.database import (
+    current_revision,
+    head_revision,
+    make_engine,
+    normalise_url,
+    session_factory,
+    upgrade,
+)
 from threadguard.store.schema import Base
+from threadguard.store.users import hash_key, user_for_key
 
 
 def test_migrations_create_exactly_the_models(engine: Engine) -> None:
     with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert differences == []
-    assert current_revision(engine) == "0001"
+    assert current_revision(engine) == head_revision()
 
 
 def test_upgrade_twice_is_harmless(engine: Engine) -> None:
     upgrade(engine)
-    assert current_revision(engine) == "0001"
+    assert current_revision(engine) == head_revision()
 
 
 def test_sqlite_runs_in_wal_mode(tmp_path) -> None:
@@ -34,3 +42,17 @@ def test_urls_users_type_are_accepted() -> None:
     assert normalise_url("postgresql://u:p@h/db") == "postgresql+psycopg://u:p@h/db"
     assert normalise_url("postgres://u:p@h/db") == "postgresql+psycopg://u:p@h/db"
     assert normalise_url("sqlite:///a.db") == "sqlite:///a.db"
+
+
+def test_keys_made_before_scopes_keep_what_their_owner_could_do(tmp_path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0001")
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO users (id, username, password_hash, role, created_at) "
+                                "VALUES (1, 'mod', 'x', 'moderator', '2026-01-01')"))  # fmt: skip
+        connection.execute(text("INSERT INTO api_keys (name, key_hash, user_id, created_at) "
+                                f"VALUES ('old', '{hash_key('tg_old')}', 1, '2026-01-01')"))  # fmt: skip
+    upgrade(engine)
+    with session_factory(engine).begin() as session:
+        assert user_for_key(session, "tg_old").scopes == {"analyze", "ingest", "moderate"}
+    engine.dispose()

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from tests.service.conftest import make_client
 from threadguard.service.throttle import LoginThrottle
 from threadguard.store.schema import AuditEntry
+from threadguard.store.users import set_password
 from threadguard.thread.context import ContextScorer
 
 
@@ -75,3 +76,56 @@ def test_a_right_password_logs_in_and_is_audited(client) -> None:
     assert _login(client, "admin", "admin-password").status_code == 303
     with client.app.state.runtime.sessions() as session:
         assert "login" in session.scalars(select(AuditEntry.action).where(AuditEntry.actor == "admin")).all()
+
+
+def test_logout_and_a_password_change_end_the_session_server_side(client) -> None:
+    assert _login(client, "mod", "mod-password").status_code == 303
+    cookie = client.cookies.get("threadguard_session")
+    assert client.get("/queue", follow_redirects=False).status_code == 200
+    page = client.get("/queue").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert client.post("/logout", data={"csrf_token": token}, follow_redirects=False).status_code == 303
+    client.cookies.set("threadguard_session", cookie)  # the stolen or kept cookie, replayed
+    assert client.get("/queue", follow_redirects=False).status_code == 303
+    assert client.get("/api/v1/queue").status_code == 401
+
+    assert _login(client, "mod", "mod-password").status_code == 303
+    assert client.get("/queue", follow_redirects=False).status_code == 200
+    with client.app.state.runtime.sessions.begin() as session:
+        set_password(session, "mod", "a brand new password")
+    assert client.get("/queue", follow_redirects=False).status_code == 303
+
+
+def test_a_moderators_login_is_refused_the_admin_api_as_the_admin_pages(client) -> None:
+    assert _login(client, "mod", "mod-password").status_code == 303
+    assert client.get("/audit").status_code == 403
+    assert client.get("/api/v1/audit").status_code == 403
+    assert client.get("/api/v1/queue").status_code == 200
+
+
+def test_password_checks_queue_one_at_a_time_and_a_full_queue_answers_busy() -> None:
+    import asyncio
+    import threading
+
+    from threadguard.service.throttle import MAX_WAITING_CHECKS, ChecksBusy
+
+    throttle = LoginThrottle()
+    release, running, peak = threading.Event(), [], []
+
+    def check(i: int) -> int:
+        running.append(i)
+        peak.append(len(running))
+        release.wait(5)
+        running.remove(i)
+        return i
+
+    async def flood() -> list[object]:
+        tasks = [asyncio.create_task(throttle.run_check(check, i)) for i in range(MAX_WAITING_CHECKS + 3)]
+        await asyncio.sleep(0.2)
+        release.set()
+        return await asyncio.gather(*tasks, return_exceptions=True)
+
+    results = asyncio.run(flood())
+    assert results[:MAX_WAITING_CHECKS] == list(range(MAX_WAITING_CHECKS))
+    assert all(isinstance(r, ChecksBusy) for r in results[MAX_WAITING_CHECKS:])
+    assert max(peak) == 1

@@ -1,8 +1,10 @@
-"""CLI verbs of the server: `serve`, `db upgrade|current`, `users create|create-key|revoke-key`.
+"""CLI verbs of the server: `serve`, `db upgrade|current`,
+`users create|list|keys|set-password|create-key|revoke-key`.
 Heavy imports happen inside the functions so that `threadguard --help` stays fast."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 import typer
@@ -108,10 +110,92 @@ def users_create(
     typer.echo(f"created {role} {username!r}")
 
 
+@users_app.command("list")
+def users_list(db: DbOption = DEFAULT_DB) -> None:
+    """Show every account: id, role, active keys and when one was last used."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from threadguard.store.database import make_engine, session_factory, upgrade
+    from threadguard.store.users import list_users
+
+    engine = make_engine(db)
+    upgrade(engine)
+    with session_factory(engine)() as session:
+        users = list_users(session)
+    table = Table("id", "user", "role", "created", "active keys", "key last used")
+    for user in users:
+        table.add_row(str(user.id), escape(user.username), user.role, _when(user.created_at),
+                      str(user.active_keys), _when(user.last_used_at))  # fmt: skip
+    Console().print(table)
+
+
+@users_app.command("keys")
+def users_keys(
+    username: Annotated[str | None, typer.Argument(help="only this account's keys")] = None,
+    revoked: Annotated[bool, typer.Option("--revoked", help="list revoked keys too")] = False,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Show API keys (never their secrets): id, owner, scopes, creation and last use."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from threadguard.store.database import make_engine, session_factory, upgrade
+    from threadguard.store.users import list_keys
+
+    engine = make_engine(db)
+    upgrade(engine)
+    with session_factory(engine)() as session:
+        keys = list_keys(session, username, include_revoked=revoked)
+    table = Table("id", "name", "user", "scopes", "created", "last used", "revoked")
+    for key in keys:
+        table.add_row(str(key.id), escape(key.name), escape(key.username), " ".join(key.scopes),
+                      _when(key.created_at), _when(key.last_used_at), _when(key.revoked_at))  # fmt: skip
+    Console().print(table)
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else "-"
+
+
+@users_app.command("set-password")
+def users_set_password(
+    username: Annotated[str, typer.Argument(help="login name")],
+    password: Annotated[
+        str,
+        typer.Option(prompt=True, confirmation_prompt=True, hide_input=True, help="at least 8 characters"),
+    ] = "",
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Set a new password; the account's login sessions end."""
+    from threadguard.store.database import make_engine, session_factory, upgrade
+    from threadguard.store.users import UserError, set_password
+
+    engine = make_engine(db)
+    upgrade(engine)
+    try:
+        with session_factory(engine).begin() as session:
+            set_password(session, username, password)
+    except UserError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"password of {username!r} changed; its sessions have ended")
+
+
 @users_app.command("create-key")
 def users_create_key(
     username: Annotated[str, typer.Argument(help="the account the key acts as")],
     name: Annotated[str, typer.Option(help="what the key is for, e.g. the site")] = "default",
+    scope: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--scope",
+            help="analyze (Perspective + /api/v1/analyze), ingest, moderate, admin; repeat or "
+            "comma-separate. Default: analyze",
+        ),
+    ] = None,
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Create an API key for `?key=`; it is printed once and stored only as a hash."""
@@ -119,21 +203,25 @@ def users_create_key(
 
     from threadguard.store.database import make_engine, session_factory, upgrade
     from threadguard.store.schema import User
-    from threadguard.store.users import create_api_key
+    from threadguard.store.users import DEFAULT_SCOPES, UserError, create_api_key
 
+    scopes = [part for value in scope or DEFAULT_SCOPES for part in value.split(",")]
     engine = make_engine(db)
     upgrade(engine)
-    with session_factory(engine).begin() as session:
-        user = session.scalar(select(User).where(User.username == username))
-        if user is None:
-            typer.echo(f"error: no user {username!r}; create it with `threadguard users create`", err=True)
-            raise typer.Exit(2)
-        typer.echo(create_api_key(session, user, name))
+    try:
+        with session_factory(engine).begin() as session:
+            user = session.scalar(select(User).where(User.username == username))
+            if user is None:
+                raise UserError(f"no user {username!r}; create it with `threadguard users create`")
+            typer.echo(create_api_key(session, user, name, scopes))
+    except UserError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
 
 
 @users_app.command("revoke-key")
 def users_revoke_key(
-    key_id: Annotated[int, typer.Argument(help="the key's id (in the audit log of create_api_key)")],
+    key_id: Annotated[int, typer.Argument(help="the key's id (`threadguard users keys`)")],
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Revoke an API key; requests with it are refused from now on."""

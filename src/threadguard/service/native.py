@@ -15,7 +15,7 @@ from pydantic import Field
 
 from threadguard.attributes import ATTRIBUTES
 from threadguard.ingest import FORMATS, UnknownFormatError
-from threadguard.service.auth import Caller, native_caller, require_admin
+from threadguard.service.auth import Caller, check_scope, requires
 from threadguard.service.errors import ApiError
 from threadguard.service.ingestion import ingest_file, store_thread
 from threadguard.service.perspective import DEFAULT_COMMUNITY, MAX_COMMENT_BYTES
@@ -38,7 +38,11 @@ from threadguard.thread.model import Comment
 from threadguard.thread.tree import make_thread
 
 router = APIRouter(prefix="/api/v1", tags=["threadguard API"])
-CallerDep = Annotated[Caller, Depends(native_caller)]
+# What each route needs (see threadguard.store.schema.SCOPES); a moderator never holds "admin".
+Analyst = Annotated[Caller, Depends(requires("analyze"))]
+Ingester = Annotated[Caller, Depends(requires("ingest"))]
+Moderator = Annotated[Caller, Depends(requires("moderate"))]
+Admin = Annotated[Caller, Depends(requires("admin"))]
 MAX_BATCH = 1000
 MAX_UPLOAD = 512 * 1024 * 1024
 Text = Annotated[str, Field(min_length=1, max_length=MAX_COMMENT_BYTES)]
@@ -85,12 +89,14 @@ class DecisionRequest(RequestBody):
 
 
 @router.post("/analyze")
-async def analyze_batch(body: BatchRequest, request: Request, caller: CallerDep) -> dict[str, Any]:
+def analyze_batch(body: BatchRequest, request: Request, caller: Analyst) -> dict[str, Any]:
     """Score up to 1,000 comments, each optionally with its article and parent; the engine's line format
-    plus the policy's action for `community`."""
+    plus the policy's action for `community`. `store` needs the ingest scope."""
+    if body.store:
+        check_scope(caller, "ingest")
     rt = runtime(request)
     contexts = [Context(article=c.article, parent=c.parent) for c in body.comments]
-    results = await run_in_threadpool(rt.scorer.score, [c.text for c in body.comments], contexts)
+    results = rt.scorer.score([c.text for c in body.comments], contexts)
     decisions = [rt.policy.decide(result.attributes, body.community) for result in results]
     if body.store:
         with rt.sessions.begin() as session:
@@ -105,15 +111,13 @@ async def analyze_batch(body: BatchRequest, request: Request, caller: CallerDep)
 
 
 @router.post("/threads")
-async def ingest_thread_json(body: ThreadRequest, request: Request, caller: CallerDep) -> dict[str, Any]:
+def ingest_thread_json(body: ThreadRequest, request: Request, caller: Ingester) -> dict[str, Any]:
     """Store one thread given as JSON; comments already stored (same thread, same id) are skipped."""
     comments = [Comment(c.id, c.parent_id, c.text, author=c.author, created=c.created) for c in body.comments]
     thread = make_thread(
         body.source, comments, id=body.id, url=body.url, title=body.title, article=body.article
     )
-    stored = await run_in_threadpool(
-        store_thread, runtime(request), thread, body.community, caller.username, f"api#{body.id}"
-    )
+    stored = store_thread(runtime(request), thread, body.community, caller.username, f"api#{body.id}")
     return {"thread_id": stored.thread_id, "comments_new": stored.new, "comments_existing": stored.existing,
             "warnings": dict(thread.warnings)}  # fmt: skip
 
@@ -121,7 +125,7 @@ async def ingest_thread_json(body: ThreadRequest, request: Request, caller: Call
 @router.post("/ingest")
 async def ingest_export(
     request: Request,
-    caller: CallerDep,
+    caller: Ingester,
     file: Annotated[UploadFile, File(description="An export file, gzip allowed.")],
     format: Annotated[str, Form(description=f"auto or one of: {', '.join(FORMATS)}")] = "auto",
     community: Annotated[str, Form(max_length=128)] = DEFAULT_COMMUNITY,
@@ -147,9 +151,9 @@ async def ingest_export(
 
 
 @router.get("/queue")
-async def moderation_queue(
+def moderation_queue(
     request: Request,
-    caller: CallerDep,
+    caller: Moderator,
     status: Annotated[list[Literal["pending", "escalated", "approved", "rejected"]] | None, Query()] = None,
     attribute: Annotated[Literal[ATTRIBUTES] | None, Query()] = None,  # type: ignore[valid-type]
     min_score: Annotated[float, Query(ge=0, le=1)] = 0.0,
@@ -173,7 +177,7 @@ async def moderation_queue(
 
 
 @router.get("/comments/{comment_id}")
-async def comment_detail(comment_id: int, request: Request, caller: CallerDep) -> dict[str, Any]:
+def comment_detail(comment_id: int, request: Request, caller: Moderator) -> dict[str, Any]:
     """One comment with its scores, spans, parent, thread and audit trail."""
     with runtime(request).sessions() as session:
         comment = get_comment(session, comment_id) if 0 < comment_id < 2**62 else None
@@ -191,11 +195,11 @@ async def comment_detail(comment_id: int, request: Request, caller: CallerDep) -
 
 
 @router.post("/decisions")
-async def record_decision(body: DecisionRequest, request: Request, caller: CallerDep) -> dict[str, Any]:
+def record_decision(body: DecisionRequest, request: Request, caller: Moderator) -> dict[str, Any]:
     """Approve, reject, escalate (or, for admins, reopen) comments; all or none, each audited.
     Send a `request_id` to make retries safe: the same id is applied once."""
     if body.action == "reopen":
-        require_admin(caller)
+        check_scope(caller, "admin")
     with runtime(request).sessions() as session:
         try:
             rows, applied = decide(
@@ -208,7 +212,7 @@ async def record_decision(body: DecisionRequest, request: Request, caller: Calle
 
 
 @router.get("/authors/{author}")
-async def author(author: str, request: Request, caller: CallerDep) -> dict[str, Any]:
+def author(author: str, request: Request, caller: Moderator) -> dict[str, Any]:
     """How an author's comments were decided, and the latest ones."""
     with runtime(request).sessions() as session:
         history = author_history(session, author[:255])
@@ -217,9 +221,9 @@ async def author(author: str, request: Request, caller: CallerDep) -> dict[str, 
 
 
 @router.get("/stats")
-async def statistics(
+def statistics(
     request: Request,
-    caller: CallerDep,
+    caller: Moderator,
     since: datetime | None = None,
     community: Annotated[str | None, Query(max_length=128)] = None,
 ) -> dict[str, Any]:
@@ -231,9 +235,9 @@ async def statistics(
 
 
 @router.get("/audit")
-async def audit_log(
+def audit_log(
     request: Request,
-    caller: CallerDep,
+    caller: Admin,
     comment_id: Annotated[int | None, Query(ge=0, le=2**62)] = None,
     actor: Annotated[str | None, Query(max_length=64)] = None,
     action: Annotated[str | None, Query(max_length=32)] = None,

@@ -4,18 +4,35 @@ Each key (an IP address, an account name) gets `attempts` failures within `windo
 every try is refused until the oldest failure leaves the window, and the answer says when
 (`Retry-After`). A success clears the account's count. State is per server process (each uvicorn
 worker counts on its own), bounded by `max_keys` (the oldest keys are forgotten first).
+
+Password checks (argon2id, deliberately slow) run through `run_check`: one at a time per process, in a
+thread of the lowest CPU priority, so that a login flood from many addresses queues behind itself
+instead of taking cores from scoring.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
 import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
 
 ATTEMPTS = 5
 WINDOW_S = 15 * 60.0
 MAX_KEYS = 100_000
+MAX_WAITING_CHECKS = 16  # password checks queued per process before new logins are told to come back
+BUSY_RETRY_S = 5
+
+
+class ChecksBusy(Exception):
+    """Too many password checks are queued; answer 429 with Retry-After BUSY_RETRY_S."""
 
 
 class LoginThrottle:
@@ -32,6 +49,10 @@ class LoginThrottle:
         self.clock = clock
         self._failures: OrderedDict[str, deque[float]] = OrderedDict()
         self._lock = threading.Lock()
+        self._checker = ThreadPoolExecutor(
+            1, thread_name_prefix="password-check", initializer=_lowest_priority
+        )
+        self._waiting = 0  # only touched on the event loop
 
     def retry_after(self, *keys: str) -> int:
         """Seconds until any of `keys` may try again; 0 when all may try now."""
@@ -64,3 +85,20 @@ class LoginThrottle:
         while failures and failures[0] <= now - self.window:
             failures.popleft()
         return failures
+
+    async def run_check(self, check: Callable[..., T], *args: object) -> T:
+        """Run a password check off the event loop, after the checks queued before it; raises ChecksBusy
+        when MAX_WAITING_CHECKS are already queued (the queue, and each login's wait, stay bounded)."""
+        if self._waiting >= MAX_WAITING_CHECKS:
+            raise ChecksBusy
+        self._waiting += 1
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._checker, check, *args)
+        finally:
+            self._waiting -= 1
+
+
+def _lowest_priority() -> None:
+    """Linux gives each thread its own nice value; elsewhere the check runs at normal priority."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)

@@ -15,9 +15,10 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
 from threadguard.attributes import ATTRIBUTES
-from threadguard.service.auth import Caller, csrf_token, csrf_valid, session_caller
+from threadguard.service.auth import Caller, csrf_token, csrf_valid, log_in, log_out, session_caller
 from threadguard.service.native import comment_json
 from threadguard.service.runtime import Runtime, runtime
+from threadguard.service.throttle import BUSY_RETRY_S, ChecksBusy
 from threadguard.store import audit, stats
 from threadguard.store.comments import QueueFilters, author_history, get_comment, get_thread, parent_of, queue
 from threadguard.store.users import authenticate
@@ -114,14 +115,18 @@ async def login(
         return page(
             request, "login.html", None, 429, {"Retry-After": str(wait)}, next=safe_next(next), error=message
         )
-    # argon2 and the database block: off the event loop, so other requests go on meanwhile
-    user_id = await run_in_threadpool(_check_login, rt, username, password)
+    # argon2 and the database block: off the event loop, one check at a time, at low CPU priority
+    try:
+        user_id = await rt.login_throttle.run_check(_check_login, rt, username, password)
+    except ChecksBusy:
+        message = f"The server is busy; try again in {BUSY_RETRY_S} seconds."
+        return page(request, "login.html", None, 429, {"Retry-After": str(BUSY_RETRY_S)},
+                    next=safe_next(next), error=message)  # fmt: skip
     if user_id is None:
         rt.login_throttle.failed(*keys)
         return page(request, "login.html", None, next=safe_next(next), error="Wrong user name or password.")
     rt.login_throttle.succeeded(keys[1])
-    request.session.clear()  # a new session on login: no fixation
-    request.session["uid"] = user_id
+    await run_in_threadpool(log_in, request, user_id)
     return RedirectResponse(safe_next(next), status_code=303)
 
 
@@ -138,7 +143,7 @@ async def logout(
     request: Request, csrf_token_field: Annotated[str, Form(alias="csrf_token")] = ""
 ) -> Response:
     if csrf_valid(request, csrf_token_field):
-        request.session.clear()
+        await run_in_threadpool(log_out, request)  # ends the server-side session: the cookie is dead
     return RedirectResponse("/login", status_code=303)
 
 

@@ -18,7 +18,12 @@ def upgrade() -> None:
         # Keys made before scopes existed could do everything their owner could: keep that, so an
         # upgrade does not break a running integration. New keys default to "analyze" only.
         batch_op.add_column(
-            sa.Column("scopes", sa.String(length=128), nullable=False, server_default="analyze ingest moderate admin")
+            sa.Column(
+                "scopes",
+                sa.String(length=128),
+                nullable=False,
+                server_default="analyze ingest moderate admin",
+            )
         )
         batch_op.add_column(sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True))
     op.create_table(
