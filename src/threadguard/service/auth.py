@@ -69,10 +69,10 @@ def check_scope(caller: Caller, scope: str) -> None:
         raise ApiError(403, f"{what} lacks the {scope!r} scope", "PERMISSION_DENIED")
 
 
-async def perspective_caller(request: Request) -> Caller:
+def perspective_caller(request: Request) -> Caller:
     """Dependency of the Perspective routes: a valid key with the analyze scope, unless the server runs
-    without keys. Async on purpose: FastAPI would run a plain function in a thread pool, which costs
-    more than the indexed key lookup it does."""
+    without keys. A plain function, so FastAPI runs it in the thread pool: the key lookup (and its
+    once-a-minute last-use write) never blocks the event loop."""
     caller = caller_from_key(request)
     if caller is None:
         if runtime(request).settings.require_api_key:
