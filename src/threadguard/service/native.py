@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from threadguard.attributes import ATTRIBUTES
 from threadguard.ingest import FORMATS, UnknownFormatError
@@ -88,8 +88,150 @@ class DecisionRequest(RequestBody):
     )
 
 
-@router.post("/analyze")
-def analyze_batch(body: BatchRequest, request: Request, caller: Analyst) -> dict[str, Any]:
+class SpanOut(BaseModel):
+    begin: int = Field(..., description="UTF-16 code units from the start of the text.")
+    end: int
+    score: float = Field(..., description="How much the probability drops without this span.")
+
+
+class PolicyOut(BaseModel):
+    action: str = Field(..., description="approve, review or reject")
+    reasons: list[str]
+
+
+class ScoredComment(BaseModel):
+    """The engine's JSON line (see the README) plus the policy's action."""
+
+    id: str | int | None
+    attributes: dict[str, float]
+    targets: dict[str, float]
+    spans: dict[str, list[SpanOut]]
+    flagged: bool
+    language: str
+    model: str
+    tier: str
+    context_effect: dict[str, float] | None = Field(
+        None, description="Present when the context moved a score."
+    )
+    warnings: list[str] | None = Field(None, description="Present when something was repaired or cut.")
+    policy: PolicyOut
+
+
+class AnalyzeResponse(BaseModel):
+    results: list[ScoredComment]
+
+
+class ThreadIngested(BaseModel):
+    thread_id: int
+    comments_new: int
+    comments_existing: int
+    warnings: dict[str, int]
+
+
+class IngestResponse(BaseModel):
+    threads: int
+    comments_new: int
+    comments_existing: int
+    thread_ids: list[int] = Field(..., description="The first 1,000.")
+    report: dict[str, Any] = Field(..., description="What was read, repaired and skipped.")
+
+
+class StoredComment(BaseModel):
+    id: int
+    thread_id: int | None
+    external_id: str | None
+    parent_id: str | None
+    origin: str
+    community: str
+    author: str | None
+    text: str
+    depth: int
+    flags: list[Any]
+    posted_at: str | None
+    attributes: dict[str, float]
+    targets: dict[str, Any]
+    spans: dict[str, Any]
+    context_effect: dict[str, Any]
+    language: str
+    model: str
+    risk: float
+    policy_action: str
+    status: str
+    decided_by: str | None
+    decided_at: str | None
+
+    @classmethod
+    def from_row(cls, c: CommentRow) -> StoredComment:
+        return cls(
+            id=c.id, thread_id=c.thread_id, external_id=c.external_id, parent_id=c.parent_external_id,
+            origin=c.origin, community=c.community, author=c.author, text=c.text, depth=c.depth,
+            flags=c.flags, posted_at=iso(c.posted_at), attributes=c.scores(), targets=c.targets,
+            spans=c.spans, context_effect=c.context_effect, language=c.language, model=c.model_version,
+            risk=c.risk, policy_action=c.policy_action, status=c.status, decided_by=c.decided_by,
+            decided_at=iso(c.decided_at),
+        )  # fmt: skip
+
+
+class QueueResponse(BaseModel):
+    comments: list[StoredComment]
+
+
+class AuditOut(BaseModel):
+    id: int
+    at: str | None
+    actor: str
+    action: str
+    comment_id: int | None
+    reason: str | None
+    detail: dict[str, Any] | None
+
+    @classmethod
+    def from_row(cls, e: AuditEntry) -> AuditOut:
+        return cls(id=e.id, at=iso(e.at), actor=e.actor, action=e.action, comment_id=e.comment_id,
+                   reason=e.reason, detail=e.detail)  # fmt: skip
+
+
+class ThreadOut(BaseModel):
+    id: int
+    title: str | None
+    url: str | None
+    article: str | None
+
+
+class CommentDetail(StoredComment):
+    parent: StoredComment | None
+    thread: ThreadOut | None
+    audit: list[AuditOut]
+
+
+class CommentStatus(BaseModel):
+    id: int
+    status: str
+
+
+class DecisionResponse(BaseModel):
+    applied: bool = Field(..., description="False when this request_id was applied before.")
+    comments: list[CommentStatus]
+
+
+class AuthorHistory(BaseModel):
+    author: str
+    total: int
+    by_status: dict[str, int]
+    recent: list[StoredComment]
+
+
+class StatsResponse(BaseModel):
+    totals: dict[str, int]
+    daily: list[dict[str, Any]]
+
+
+class AuditResponse(BaseModel):
+    entries: list[AuditOut]
+
+
+@router.post("/analyze", response_model_exclude_unset=True)
+def analyze_batch(body: BatchRequest, request: Request, caller: Analyst) -> AnalyzeResponse:
     """Score up to 1,000 comments, each optionally with its article and parent; the engine's line format
     plus the policy's action for `community`. `store` needs the ingest scope."""
     if body.store:
@@ -102,24 +244,29 @@ def analyze_batch(body: BatchRequest, request: Request, caller: Analyst) -> dict
         with rt.sessions.begin() as session:
             for comment, result, decision in zip(body.comments, results, decisions, strict=True):
                 add_api_comment(session, comment.text, result, decision, body.community)
-    lines = []
-    for comment, result, decision in zip(body.comments, results, decisions, strict=True):
-        line = result.to_line(comment.id)
-        line["policy"] = {"action": decision.action, "reasons": decision.reasons}
-        lines.append(line)
-    return {"results": lines}
+    return AnalyzeResponse(
+        results=[
+            ScoredComment(
+                **result.to_line(comment.id),
+                policy=PolicyOut(action=decision.action, reasons=decision.reasons),
+            )
+            for comment, result, decision in zip(body.comments, results, decisions, strict=True)
+        ]
+    )
 
 
 @router.post("/threads")
-def ingest_thread_json(body: ThreadRequest, request: Request, caller: Ingester) -> dict[str, Any]:
+def ingest_thread_json(body: ThreadRequest, request: Request, caller: Ingester) -> ThreadIngested:
     """Store one thread given as JSON; comments already stored (same thread, same id) are skipped."""
     comments = [Comment(c.id, c.parent_id, c.text, author=c.author, created=c.created) for c in body.comments]
     thread = make_thread(
         body.source, comments, id=body.id, url=body.url, title=body.title, article=body.article
     )
     stored = store_thread(runtime(request), thread, body.community, caller.username, f"api#{body.id}")
-    return {"thread_id": stored.thread_id, "comments_new": stored.new, "comments_existing": stored.existing,
-            "warnings": dict(thread.warnings)}  # fmt: skip
+    return ThreadIngested(
+        thread_id=stored.thread_id, comments_new=stored.new, comments_existing=stored.existing,
+        warnings=dict(thread.warnings),
+    )  # fmt: skip
 
 
 @router.post("/ingest")
@@ -129,7 +276,7 @@ async def ingest_export(
     file: Annotated[UploadFile, File(description="An export file, gzip allowed.")],
     format: Annotated[str, Form(description=f"auto or one of: {', '.join(FORMATS)}")] = "auto",
     community: Annotated[str, Form(max_length=128)] = DEFAULT_COMMUNITY,
-) -> dict[str, Any]:
+) -> IngestResponse:
     """Ingest an export file in any format threadguard reads. Threads commit one by one: after a crash,
     sending the same file again stores exactly what is missing."""
     if format != "auto" and format not in FORMATS:
@@ -147,7 +294,7 @@ async def ingest_export(
             )
         except UnknownFormatError as exc:
             raise ApiError(400, str(exc)) from None
-    return result.as_dict()
+    return IngestResponse(**result.as_dict())
 
 
 @router.get("/queue")
@@ -164,7 +311,7 @@ def moderation_queue(
     until: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
-) -> dict[str, Any]:
+) -> QueueResponse:
     """Comments awaiting a decision (pending and escalated unless `status` says otherwise), riskiest
     first, or by one attribute's score when `attribute` is given."""
     filters = QueueFilters(
@@ -173,11 +320,11 @@ def moderation_queue(
         offset=offset,
     )  # fmt: skip
     with runtime(request).sessions() as session:
-        return {"comments": [comment_json(c) for c in queue(session, filters)]}
+        return QueueResponse(comments=[StoredComment.from_row(c) for c in queue(session, filters)])
 
 
 @router.get("/comments/{comment_id}")
-def comment_detail(comment_id: int, request: Request, caller: Moderator) -> dict[str, Any]:
+def comment_detail(comment_id: int, request: Request, caller: Moderator) -> CommentDetail:
     """One comment with its scores, spans, parent, thread and audit trail."""
     with runtime(request).sessions() as session:
         comment = get_comment(session, comment_id) if 0 < comment_id < 2**62 else None
@@ -185,17 +332,17 @@ def comment_detail(comment_id: int, request: Request, caller: Moderator) -> dict
             raise ApiError(404, f"no comment {comment_id}")
         parent = parent_of(session, comment)
         thread = get_thread(session, comment.thread_id)
-        return {
-            **comment_json(comment),
-            "parent": comment_json(parent) if parent else None,
-            "thread": {"id": thread.id, "title": thread.title, "url": thread.url, "article": thread.article}
+        return CommentDetail(
+            **StoredComment.from_row(comment).model_dump(),
+            parent=StoredComment.from_row(parent) if parent else None,
+            thread=ThreadOut(id=thread.id, title=thread.title, url=thread.url, article=thread.article)
             if thread else None,
-            "audit": [audit_json(e) for e in audit.entries(session, comment_id=comment.id)],
-        }  # fmt: skip
+            audit=[AuditOut.from_row(e) for e in audit.entries(session, comment_id=comment.id)],
+        )  # fmt: skip
 
 
 @router.post("/decisions")
-def record_decision(body: DecisionRequest, request: Request, caller: Moderator) -> dict[str, Any]:
+def record_decision(body: DecisionRequest, request: Request, caller: Moderator) -> DecisionResponse:
     """Approve, reject, escalate (or, for admins, reopen) comments; all or none, each audited.
     Send a `request_id` to make retries safe: the same id is applied once."""
     if body.action == "reopen":
@@ -208,16 +355,18 @@ def record_decision(body: DecisionRequest, request: Request, caller: Moderator) 
             session.commit()
         except DecisionError as exc:
             raise ApiError(400 if "unknown action" in str(exc) else 404, str(exc)) from None
-        return {"applied": applied, "comments": [{"id": r.id, "status": r.status} for r in rows]}
+        return DecisionResponse(
+            applied=applied, comments=[CommentStatus(id=r.id, status=r.status) for r in rows]
+        )
 
 
 @router.get("/authors/{author}")
-def author(author: str, request: Request, caller: Moderator) -> dict[str, Any]:
+def author(author: str, request: Request, caller: Moderator) -> AuthorHistory:
     """How an author's comments were decided, and the latest ones."""
     with runtime(request).sessions() as session:
         history = author_history(session, author[:255])
-        history["recent"] = [comment_json(c) for c in history["recent"]]
-        return history
+        recent = [StoredComment.from_row(c) for c in history.pop("recent")]
+        return AuthorHistory(**history, recent=recent)
 
 
 @router.get("/stats")
@@ -226,12 +375,12 @@ def statistics(
     caller: Moderator,
     since: datetime | None = None,
     community: Annotated[str | None, Query(max_length=128)] = None,
-) -> dict[str, Any]:
+) -> StatsResponse:
     """Comments per state, and per day: volume and the share flagged for each attribute."""
     rt = runtime(request)
     with rt.sessions() as session:
         daily = stats.daily(session, rt.scorer.scorer.flag_thresholds, since, community)
-        return {"totals": stats.totals(session), "daily": daily}
+        return StatsResponse(totals=stats.totals(session), daily=daily)
 
 
 @router.get("/audit")
@@ -243,27 +392,11 @@ def audit_log(
     action: Annotated[str | None, Query(max_length=32)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
-) -> dict[str, Any]:
+) -> AuditResponse:
     """The audit log, newest first."""
     with runtime(request).sessions() as session:
         entries = audit.entries(session, comment_id, actor, action, limit, offset)
-        return {"entries": [audit_json(e) for e in entries]}
-
-
-def comment_json(c: CommentRow) -> dict[str, Any]:
-    return {
-        "id": c.id, "thread_id": c.thread_id, "external_id": c.external_id, "parent_id": c.parent_external_id,
-        "origin": c.origin, "community": c.community, "author": c.author, "text": c.text, "depth": c.depth,
-        "flags": c.flags, "posted_at": iso(c.posted_at), "attributes": c.scores(), "targets": c.targets,
-        "spans": c.spans, "context_effect": c.context_effect, "language": c.language,
-        "model": c.model_version, "risk": c.risk, "policy_action": c.policy_action, "status": c.status,
-        "decided_by": c.decided_by, "decided_at": iso(c.decided_at),
-    }  # fmt: skip
-
-
-def audit_json(e: AuditEntry) -> dict[str, Any]:
-    return {"id": e.id, "at": iso(e.at), "actor": e.actor, "action": e.action, "comment_id": e.comment_id,
-            "reason": e.reason, "detail": e.detail}  # fmt: skip
+        return AuditResponse(entries=[AuditOut.from_row(e) for e in entries])
 
 
 def iso(value: datetime | None) -> str | None:
