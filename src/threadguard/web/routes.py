@@ -87,6 +87,10 @@ def page(
     )
 
 
+MAX_ROW_ID = 2**62
+MAX_OFFSET = 10**9
+
+
 @router.get("/")
 async def home() -> Response:
     return RedirectResponse("/queue", status_code=303)
@@ -172,7 +176,7 @@ async def queue_page(
         attribute=attribute if attribute in ATTRIBUTES else None,
         min_score=0.0,
         community=community or None,
-        thread_id=int(thread_id) if thread_id.isdigit() else None,
+        thread_id=row_id(thread_id),
         author=author or None,
         since=parse_day(since),
         until=parse_day(until),
@@ -187,6 +191,12 @@ async def queue_page(
         )  # fmt: skip
 
 
+def row_id(value: str) -> int | None:
+    """A database id typed in a filter, or None: only ASCII digits ("²" is a digit to Python) within
+    the range the databases store."""
+    return int(value) if value.isascii() and value.isdigit() and 0 < int(value) < MAX_ROW_ID else None
+
+
 def parse_day(value: str) -> datetime | None:
     try:
         return datetime.fromisoformat(value) if value else None
@@ -198,7 +208,7 @@ def parse_day(value: str) -> datetime | None:
 async def comment_page(comment_id: int, request: Request) -> HTMLResponse:
     caller = user(request)
     with runtime(request).sessions() as session:
-        comment = get_comment(session, comment_id) if 0 < comment_id < 2**62 else None
+        comment = get_comment(session, comment_id) if 0 < comment_id < MAX_ROW_ID else None
         if comment is None:
             return HTMLResponse("no such comment", status_code=404, headers=SECURITY_HEADERS)
         parent = parent_of(session, comment)
@@ -217,6 +227,7 @@ async def audit_page(request: Request, actor: str = "", action: str = "", offset
     caller = user(request)
     if not caller.is_admin:
         return HTMLResponse("the audit view needs the admin role", status_code=403, headers=SECURITY_HEADERS)
+    offset = min(max(offset, 0), MAX_OFFSET)  # a huge offset overflows the database's integer
     with runtime(request).sessions() as session:
         entries = audit.entries(session, actor=actor or None, action=action or None, limit=200, offset=offset)
         return page(request, "audit.html", caller, entries=entries, actor=actor, action=action, offset=offset)
