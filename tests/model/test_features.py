@@ -32,6 +32,18 @@ def test_token_contributions_add_up_to_the_logit() -> None:
             assert np.allclose(total, np.asarray(row @ weights).ravel(), atol=1e-4)
 
 
+def test_token_contributions_of_chosen_outputs_equal_those_columns_of_all() -> None:
+    f = featuriser()
+    weights = np.random.default_rng(1).normal(size=(f.n_features, 5)).astype(np.float32)
+    for text in TEXTS:
+        analysis = f.analyse(text)
+        full = f.token_contributions(analysis, weights)
+        for outputs in ([3], [4, 0], [0, 1, 2, 3, 4]):
+            chosen = f.token_contributions(analysis, weights, outputs=outputs)
+            assert chosen.shape == (len(analysis.tokens), len(outputs))
+            assert np.array_equal(chosen, full[:, outputs])  # exactly: spans must not move
+
+
 def test_blocks_are_l2_normalised() -> None:
     f = featuriser()
     row = f.transform(["you are a complete idiot"]).toarray()[0]

@@ -41,12 +41,13 @@ class SpanExplainer:
         wanted = [name for name in ATTRIBUTES if attributes[name] >= self.min_probability]
         if not wanted or not analysis.tokens:
             return {}
-        contributions = self.featuriser.token_contributions(analysis, self.model.coef_, row)
+        # only the wanted attributes' columns: most comments want one or two of the fourteen
+        columns = [ATTRIBUTES.index(name) for name in wanted]
+        contributions = self.featuriser.token_contributions(analysis, self.model.coef_, row, columns)
         utf16 = Utf16Index(text)
         token_spans = analysis.token_spans
         result: dict[str, list[Span]] = {}
-        for name in wanted:
-            j = ATTRIBUTES.index(name)
+        for j, name in enumerate(wanted):
             p = attributes[name]
             logit = float(np.log(max(p, 1e-12) / max(1 - p, 1e-12)))
             spans: list[Span] = []
