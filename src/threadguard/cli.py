@@ -173,6 +173,7 @@ def train(
     ] = True,
 ) -> None:
     """Rebuild the model from the licence-permitted datasets and write an artifact with its model card."""
+    from threadguard.eval.metrics import mean_span_f1
     from threadguard.model.train import Teacher
     from threadguard.model.train import train as run_training
 
@@ -198,7 +199,8 @@ def train(
         assert accurate.encoder is not None  # the accurate tier always has one
         teacher = Teacher(f"accurate tier {accurate.encoder.version}", lambda t: sigmoid(accurate.logits(t)))
     artifact = run_training(data_dir=data, out_dir=out, seed=seed, limit=limit, teacher=teacher,
-                            progress=lambda m: console.print(f"[cyan]•[/cyan] {m}"))  # fmt: skip
+                            progress=lambda m: console.print(f"[cyan]•[/cyan] {m}"),
+                            span_metric=mean_span_f1)  # fmt: skip
     console.print(f"model [bold]{artifact.version}[/bold] in {out}; card: {out / 'MODEL_CARD.md'}")
 
 
@@ -211,13 +213,16 @@ def calibrate(
 ) -> None:
     """Choose the accurate tier's flag thresholds, `auto` hand-over and span rule on development data
     (UCC val, SemEval trial) against the shipped fast tier; rewrite its encoder.json and MODEL_CARD.md."""
+    from threadguard.eval.metrics import mean_span_f1
     from threadguard.model.encoder import EncoderArtifact
     from threadguard.model.encoder_calibration import calibrate as run_calibration
     from threadguard.model.encoder_card import write_encoder_card
+    from threadguard.scorer import Scorer
 
     run_calibration(
-        EncoderArtifact.load(accurate), data, progress=lambda m: console.print(f"[cyan]•[/cyan] {m}")
-    )
+        EncoderArtifact.load(accurate), data, Scorer.load(tier="fast").predict_proba, mean_span_f1,
+        progress=lambda m: console.print(f"[cyan]•[/cyan] {m}"),
+    )  # fmt: skip
     console.print(f"calibrated {accurate}; card: {write_encoder_card(accurate)}")
 
 
