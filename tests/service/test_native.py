@@ -73,6 +73,35 @@ def test_decisions_are_recorded_once_and_audited(client_keys, texts) -> None:
     assert detail["status"] == "rejected" and detail["audit"][0]["action"] == "reject"
 
 
+def test_a_request_id_reused_over_other_comments_is_refused_and_changes_nothing(client_keys, texts) -> None:
+    """Issue 10 point 4: the same request_id sent with other comments (or another action) is not a retry:
+    409 with Google's error shape, no second decision, no 500."""
+    client, keys = client_keys
+    _ingest(client, keys["mod"], texts)
+    rows = client.get(f"/api/v1/queue?key={keys['mod']}&status=pending&status=approved").json()["comments"]
+    ids = sorted(r["id"] for r in rows)
+    url = f"/api/v1/decisions?key={keys['mod']}"
+    first = client.post(url, json={"comment_ids": ids[:1], "action": "reject", "request_id": "bulk-0002"})
+    assert first.status_code == 200 and first.json()["applied"]
+    before = client.get(f"/api/v1/audit?key={keys['admin']}").json()["entries"]
+    for body in (
+        {"comment_ids": ids[1:], "action": "approve", "request_id": "bulk-0002"},  # other comments only
+        {"comment_ids": ids, "action": "reject", "request_id": "bulk-0002"},  # the same one and more
+        {"comment_ids": ids[:1], "action": "escalate", "request_id": "bulk-0002"},  # another action
+    ):
+        response = client.post(url, json=body)
+        assert response.status_code == 409, response.text
+        error = response.json()["error"]
+        assert error["status"] == "ALREADY_EXISTS" and "bulk-0002" in error["message"]
+    assert client.get(f"/api/v1/audit?key={keys['admin']}").json()["entries"] == before
+    statuses = {c["id"]: c["status"] for c in client.get(
+        f"/api/v1/queue?key={keys['mod']}&status=pending&status=approved&status=rejected&status=escalated"
+    ).json()["comments"]}  # fmt: skip
+    assert statuses[ids[0]] == "rejected" and all(statuses[i] != "rejected" for i in ids[1:])
+    again = client.post(url, json={"comment_ids": ids[:1], "action": "reject", "request_id": "bulk-0002"})
+    assert again.status_code == 200 and not again.json()["applied"]  # the true retry still replays
+
+
 def test_reopen_needs_an_admin_and_bad_decisions_are_refused(client_keys, texts) -> None:
     client, keys = client_keys
     _ingest(client, keys["mod"], texts)

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from pydantic import Field
+from sqlalchemy.exc import IntegrityError
 
 from threadguard.attributes import ATTRIBUTES
 from threadguard.ingest import FORMATS, UnknownFormatError
@@ -31,7 +32,7 @@ from threadguard.store.comments import (
     parent_of,
     queue,
 )
-from threadguard.store.decisions import DecisionError, decide
+from threadguard.store.decisions import DecisionError, RequestIdReusedError, decide
 from threadguard.store.schema import AuditEntry, CommentRow
 from threadguard.thread.context import Context
 from threadguard.thread.model import Comment
@@ -196,15 +197,23 @@ async def record_decision(body: DecisionRequest, request: Request, caller: Calle
     Send a `request_id` to make retries safe: the same id is applied once."""
     if body.action == "reopen":
         require_admin(caller)
-    with runtime(request).sessions() as session:
-        try:
-            rows, applied = decide(
-                session, body.comment_ids, body.action, caller.username, body.reason, body.request_id
-            )
-            session.commit()
-        except DecisionError as exc:
-            raise ApiError(400 if "unknown action" in str(exc) else 404, str(exc)) from None
-        return {"applied": applied, "comments": [{"id": r.id, "status": r.status} for r in rows]}
+    for attempt in range(2):
+        with runtime(request).sessions() as session:
+            try:
+                rows, applied = decide(
+                    session, body.comment_ids, body.action, caller.username, body.reason, body.request_id
+                )
+                session.commit()
+            except RequestIdReusedError as exc:
+                raise ApiError(409, str(exc)) from None
+            except DecisionError as exc:
+                raise ApiError(400 if "unknown action" in str(exc) else 404, str(exc)) from None
+            except IntegrityError:  # the same request_id committed by a concurrent request: look again
+                if attempt or body.request_id is None:
+                    raise
+                continue
+            return {"applied": applied, "comments": [{"id": r.id, "status": r.status} for r in rows]}
+    raise AssertionError("unreachable")
 
 
 @router.get("/authors/{author}")
