@@ -4,6 +4,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from tests.batch.helpers import FIXTURES, write_jsonl
+from tests.ingest.helpers import FIXTURES as FORMATS
+from tests.ingest.helpers import comment_lines, gzip_with_bad_checksum
 from threadguard.batch.records import Problem, Row
 from threadguard.batch.sources import ReadOptions, Source, detect_format, mapping_row
 from threadguard.ingest import IngestReport, read_threads
@@ -45,6 +47,31 @@ def test_truncated_gzip_jsonl_counts_the_cut(tmp_path):
     rows = [i for i in items if isinstance(i, Row)]
     assert 0 < len(rows) < 200
     assert [i.reason for i in items if isinstance(i, Problem)][-1] == "truncated_gzip"
+
+
+def test_a_crc_error_mid_file_keeps_every_intact_row_and_counts_the_damage(tmp_path):
+    """Issue 10: a .jsonl.gz whose checksum fails mid-file gave 0 rows; every row before the damage counts."""
+    parts = [comment_lines(100, 100 * k) for k in range(5)]
+    path = tmp_path / "crc.jsonl.gz"
+    path.write_bytes(gzip_with_bad_checksum(parts, bad=2))
+    items = _items(path)
+    assert [i.id for i in items if isinstance(i, Row)] == [f"c{i}" for i in range(300)]
+    [problem] = [i for i in items if isinstance(i, Problem)]
+    assert (problem.reason, problem.record, problem.skipped) == ("corrupt_gzip", None, True)
+    assert "compressed byte" in problem.detail and "incorrect data check" in problem.detail
+
+
+def test_a_thread_format_in_a_damaged_gzip_keeps_its_comments(tmp_path):
+    lines = (FORMATS / "pushshift.ndjson").read_bytes().splitlines(keepends=True)
+    whole = tmp_path / "whole.ndjson"
+    whole.write_bytes(b"".join(lines))
+    path = tmp_path / "export.ndjson.gz"
+    path.write_bytes(gzip_with_bad_checksum([b"".join(lines[:-1]), lines[-1]], bad=1))
+    expected = _items(whole)
+    items = _items(path)
+    assert [i.id for i in items if isinstance(i, Row)] == [i.id for i in expected if isinstance(i, Row)]
+    damaged = [i.reason for i in items if isinstance(i, Problem) and i.skipped]
+    assert damaged == [*(i.reason for i in expected if isinstance(i, Problem) and i.skipped), "corrupt_gzip"]
 
 
 def test_csv_with_quoted_newlines_named_columns_and_short_rows(tmp_path):

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
+
+from tests.ingest.helpers import comment_lines, gzip_with_bad_checksum
 
 
 def _ingest(
@@ -32,6 +35,32 @@ def test_ingest_an_export_twice_stores_each_comment_once(client_keys, texts) -> 
         f"/api/v1/queue?key={keys['mod']}&status=pending&status=approved&status=rejected&status=escalated"
     ).json()["comments"]
     assert sorted(c["external_id"] for c in everything) == ["c1", "c2", "c3", "c4"]
+
+
+def test_ingest_of_a_gzip_with_a_crc_error_stores_the_rows_before_it(client_keys) -> None:
+    client, keys = client_keys
+    export = gzip_with_bad_checksum([comment_lines(40), comment_lines(40, 40), comment_lines(40, 80)], bad=1)
+    response = client.post(f"/api/v1/ingest?key={keys['mod']}", files={"file": ("export.jsonl.gz", export)})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["comments_new"] == 80 and body["report"]["warnings"] == {"corrupt_gzip": 1}
+    assert body["report"]["damage"]["reason"] == "corrupt_gzip" and body["report"]["damage"]["offset"] > 0
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"\x1f\x8b" + bytes(range(256)) * 4, b"\x1f\x8b", b"\x1f\x8b\x08\x00" + b"\xff" * 64],
+    ids=["gzip magic then junk", "gzip magic only", "a broken gzip header"],
+)
+@pytest.mark.parametrize("format", ["auto", "jsonl"])
+def test_ingest_of_a_file_named_gz_that_is_not_gzip_is_a_clear_400(sqlite_client, data, format) -> None:
+    client, key = sqlite_client
+    response = client.post(
+        f"/api/v1/ingest?key={key}", files={"file": ("x.jsonl.gz", data)}, data={"format": format}
+    )
+    assert response.status_code == 400, response.text
+    error = response.json()["error"]
+    assert error["status"] == "INVALID_ARGUMENT" and "not a readable gzip file" in error["message"]
 
 
 def test_queue_is_riskiest_first_with_filters(client_keys, texts) -> None:

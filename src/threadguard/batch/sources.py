@@ -11,19 +11,18 @@ from __future__ import annotations
 import csv
 import io
 import json
-import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from threadguard.batch.gzipped import InputFile
 from threadguard.batch.records import Problem, Row
 from threadguard.ingest import FORMATS, UnknownFormatError, read_threads
 from threadguard.ingest.encoding import decode
 from threadguard.ingest.generic import PARENT_KEYS, TEXT_KEYS
 from threadguard.ingest.generic_csv import allow_long_fields
+from threadguard.ingest.gzipped import InputFile
 from threadguard.ingest.json_input import MAX_LINE_BYTES, as_id, as_text, bounded_lines
 from threadguard.ingest.registry import SNIFF_BYTES, sniff_format
 from threadguard.ingest.report import IngestReport
@@ -74,8 +73,7 @@ class Source:
                     )
                 damage = file.damage()
             if damage:
-                code, _, detail = damage.partition(": ")
-                yield Problem(None, None, code, detail or "the file ends inside a gzip member", True)
+                yield Problem(None, None, damage.reason, str(damage), True)
         elif self.format == "parquet":
             yield from self._parquet_items()
         else:
@@ -274,11 +272,13 @@ def thread_items(path: Path, format: str) -> Iterator[Item]:
                     comment.author,
                     context=thread_context(thread, comment, index),
                 )
-    except (EOFError, zlib.error) as exc:
-        yield Problem(number + 1, None, "truncated_gzip", str(exc), True)
     except UnknownFormatError as exc:
         yield Problem(None, None, "unknown_format", str(exc), True)
     except Exception as exc:  # a parser failing on one file must not stop a crawl-sized job
         yield Problem(number + 1, None, "unreadable_file", f"{type(exc).__name__}: {exc}", True)
+    if report.damage:
+        yield Problem(None, None, report.damage.reason, str(report.damage), True)
     for reason, count in sorted(report.warnings.items()):
+        if report.damage and reason == report.damage.reason:
+            continue
         yield Problem(None, None, reason, f"counted by the {report.format or format} parser", None, count)

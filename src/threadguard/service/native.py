@@ -18,7 +18,7 @@ from threadguard.attributes import ATTRIBUTES
 from threadguard.ingest import FORMATS, UnknownFormatError
 from threadguard.service.auth import Caller, native_caller, require_admin
 from threadguard.service.errors import ApiError
-from threadguard.service.ingestion import ingest_file, store_thread
+from threadguard.service.ingestion import UnreadableUploadError, ingest_file, store_thread
 from threadguard.service.perspective import DEFAULT_COMMUNITY, MAX_COMMENT_BYTES
 from threadguard.service.runtime import runtime
 from threadguard.service.validation import RequestBody
@@ -142,7 +142,7 @@ async def ingest_export(
             result = await run_in_threadpool(
                 ingest_file, runtime(request), path, format, community, caller.username, name
             )
-        except UnknownFormatError as exc:
+        except (UnknownFormatError, UnreadableUploadError) as exc:
             raise ApiError(400, str(exc)) from None
     return result.as_dict()
 
