@@ -47,7 +47,7 @@ def test_rows_without_a_text_column_value_are_counted(read_all, tmp_path):
     path = tmp_path / "short.csv"
     path.write_text("id,author,text\n1,Ann,hello\n2,Bob\n")
     [thread], report = read_all(path)
-    assert [c.id for c in thread.comments] == ["1"] and report.warnings["unreadable_record"] == 1
+    assert [c.id for c in thread.comments] == ["1"] and report.warnings["missing_text"] == 1
 
 
 def test_sniff_needs_a_text_column_and_an_id_or_author():

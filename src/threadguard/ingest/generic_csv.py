@@ -3,7 +3,7 @@
 
 Comma, tab and semicolon separators are recognised from the header; quoted fields may hold newlines;
 a byte order mark or a non-UTF-8 encoding is handled by `decode`. A row without text is counted as
-"unreadable_record"; a last row cut off mid-way (the file ends inside quotes, or without a line end
+"missing_text" (as a JSON line without one); a last row cut off mid-way (the file ends inside quotes, or without a line end
 after a short row) is kept, flagged "truncated" and counted as "truncated_input".
 """
 
@@ -16,7 +16,8 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from threadguard.ingest.encoding import BOMS, decode
-from threadguard.ingest.generic import PARENT_KEYS, TEXT_KEYS, GenericThreads
+from threadguard.ingest.generic import PARENT_KEYS, GenericThreads
+from threadguard.ingest.json_lines import TEXT_KEYS
 from threadguard.ingest.report import IngestReport
 from threadguard.thread.model import Thread
 
