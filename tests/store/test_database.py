@@ -13,12 +13,12 @@ def test_migrations_create_exactly_the_models(engine: Engine) -> None:
     with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert differences == []
-    assert current_revision(engine) == "0001"
+    assert current_revision(engine) == "0003"
 
 
 def test_upgrade_twice_is_harmless(engine: Engine) -> None:
     upgrade(engine)
-    assert current_revision(engine) == "0001"
+    assert current_revision(engine) == "0003"
 
 
 def test_sqlite_runs_in_wal_mode(tmp_path) -> None:

@@ -2,9 +2,10 @@
 `text` or `body`/`comment`/`message`, `created_at`, `thread_id`, `title`, `url`, `article`, `flags`).
 
 Comma, tab and semicolon separators are recognised from the header; quoted fields may hold newlines;
-a byte order mark or a non-UTF-8 encoding is handled by `decode`. A row without text is counted as
-"missing_text" (as a JSON line without one); a last row cut off mid-way (the file ends inside quotes, or without a line end
-after a short row) is kept, flagged "truncated" and counted as "truncated_input".
+a byte order mark or a non-UTF-8 encoding is handled by `decode`. A row without text is
+counted as "missing_text" (as a JSON line without one); a last row cut off mid-way (the file ends inside
+quotes, or without a line end after a short row) is kept, flagged "truncated" and counted as
+"truncated_input".
 """
 
 from __future__ import annotations
