@@ -7,7 +7,7 @@ from tests.batch.helpers import FIXTURES, write_jsonl
 from tests.ingest.helpers import FIXTURES as FORMATS
 from tests.ingest.helpers import comment_lines, gzip_with_bad_checksum
 from threadguard.batch.records import Problem, Row
-from threadguard.batch.sources import ReadOptions, Source, detect_format, mapping_row
+from threadguard.batch.sources import ReadOptions, Source, detect_format, mapping_items
 from threadguard.ingest import IngestReport, read_threads
 
 
@@ -150,14 +150,25 @@ def test_every_shared_format_sample_is_read_without_failing(shared_formats):
 
 
 def test_an_error_line_carries_the_input_id_and_no_null_item() -> None:
-    problem = mapping_row(7, {"id": "c-42", "text": "   "}, ReadOptions())
+    [problem] = mapping_items(7, {"id": "c-42", "text": "   "}, ReadOptions())
     assert isinstance(problem, Problem)
     assert problem.as_line("in.jsonl") == {
         "file": "in.jsonl", "record": 7, "id": "c-42", "reason": "empty_text",
         "detail": "the text is empty", "skipped": True,
     }  # fmt: skip
-    no_id = mapping_row(8, {"body": 3}, ReadOptions())
+    [no_id] = mapping_items(8, {"body": 3}, ReadOptions())
     assert isinstance(no_id, Problem) and "id" not in no_id.as_line("in.jsonl")
+
+
+def test_a_csv_text_over_the_comment_cap_is_cut_scored_and_counted(tmp_path) -> None:
+    from threadguard.ingest.limits import MAX_COMMENT_CHARS
+
+    path = tmp_path / "long.csv"
+    path.write_text(f"id,text\nlong,{'w' * (MAX_COMMENT_CHARS + 10)}\nshort,fine\n", encoding="utf-8")
+    problem, long, short = _items(path)
+    assert (problem.reason, problem.record, problem.skipped, problem.id) == ("too_long", 2, False, "long")
+    assert len(long.text) == MAX_COMMENT_CHARS and long.warnings[0].startswith("INPUT_TRUNCATED")
+    assert (short.id, short.text, short.warnings) == ("short", "fine", ())
 
 
 def test_a_line_over_the_cap_is_counted_as_too_long_and_the_next_line_still_scores() -> None:

@@ -72,3 +72,15 @@ def test_a_200_kb_comment_is_read_in_a_fresh_process_without_batch(tmp_path) -> 
     )
     out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["2", str(len("word " * 40_000))]
+
+
+def test_a_comment_over_the_cap_is_cut_flagged_and_counted(read_all, tmp_path):
+    from threadguard.ingest.limits import MAX_COMMENT_CHARS
+
+    path = tmp_path / "long.csv"
+    path.write_text(f"id,parent_id,text\n1,,{'w' * (MAX_COMMENT_CHARS + 1)}\n2,1,a reply\n", encoding="utf-8")
+    [thread], report = read_all(path)
+    first, reply = thread.comments
+    assert len(first.text) == MAX_COMMENT_CHARS and "truncated" in first.flags
+    assert (reply.parent_id, reply.depth, reply.flags) == ("1", 2, set())  # still hangs from it
+    assert report.warnings["too_long"] == 1 and report.comments_read == 2

@@ -23,6 +23,7 @@ from threadguard.ingest.generic_csv import allow_long_fields
 from threadguard.ingest.gzipped import InputFile
 from threadguard.ingest.json_input import as_id, as_text
 from threadguard.ingest.json_lines import TEXT_KEYS, decode_line, line_text, read_lines, repair_warning
+from threadguard.ingest.limits import FIELD_LIMIT_ERROR, MAX_COMMENT_CHARS, cap_text
 from threadguard.ingest.registry import SNIFF_BYTES, sniff_format
 from threadguard.ingest.report import IngestReport
 from threadguard.thread.scoring import thread_context
@@ -103,7 +104,7 @@ class Source:
                     for fields in batch.to_pylist():
                         record += 1
                         self._position = lambda r=record: self.size * r // total
-                        yield mapping_row(record, fields, self.options)
+                        yield from mapping_items(record, fields, self.options)
             except Exception as exc:  # a damaged row group: count what it held, go on with the next
                 lost = parquet.metadata.row_group(group).num_rows - (record - start)
                 yield Problem(
@@ -139,18 +140,25 @@ def detect_format(path: Path, options: ReadOptions) -> str:
     return found if found not in ("jsonl", "csv") or not row_file else row_file
 
 
-def mapping_row(
+def mapping_items(
     record: int, fields: Mapping[str, Any], options: ReadOptions, warnings: tuple[str, ...] = ()
-) -> Item:
+) -> Iterator[Item]:
     """A Row from a JSON object, CSV row or Parquet row; a Problem when it has no text to score
-    ("missing_text" / "empty_text", as the line contract names them)."""
+    ("missing_text" / "empty_text", as the line contract names them). A text over MAX_COMMENT_CHARS is
+    cut there, before it travels to a worker: the row is scored with a warning, and "too_long" counted."""
     text, problem = line_text(fields, options.text_field)
     row_id = as_id(fields.get(options.id_field or "id"))
     if text is None:
         wanted = options.text_field or "/".join(TEXT_KEYS)
         detail = f"no string field {wanted!r}" if problem == "missing_text" else "the text is empty"
-        return Problem(record, None, str(problem), detail, True, id=row_id)
-    return Row(
+        yield Problem(record, None, str(problem), detail, True, id=row_id)
+        return
+    text, cut = cap_text(text)
+    if cut:
+        detail = f"the text is over {MAX_COMMENT_CHARS:,} characters; the rest was dropped"
+        yield Problem(record, None, "too_long", detail, False, id=row_id)
+        warnings = (*warnings, f"INPUT_TRUNCATED: {detail}")
+    yield Row(
         record=record,
         item=None,
         id=row_id,
@@ -171,7 +179,7 @@ def jsonl_items(stream: io.BufferedIOBase, options: ReadOptions) -> Iterator[Ite
             yield Problem(line.number, None, str(line.problem), line.detail, True)
             continue
         warning = line.warning
-        yield mapping_row(line.number, line.fields, options, (warning,) if warning else ())
+        yield from mapping_items(line.number, line.fields, options, (warning,) if warning else ())
 
 
 def csv_items(stream: io.BufferedIOBase, options: ReadOptions) -> Iterator[Item]:
@@ -205,7 +213,8 @@ def csv_items(stream: io.BufferedIOBase, options: ReadOptions) -> Iterator[Item]
         except StopIteration:
             return
         except csv.Error as exc:
-            yield Problem(start, None, "malformed_csv", str(exc), True)
+            reason = "too_long" if FIELD_LIMIT_ERROR in str(exc) else "malformed_csv"
+            yield Problem(start, None, reason, str(exc), True)
             continue
         yield from (Problem(start, None, p.reason, p.detail, False) for p in repairs)
         if not any(values):
@@ -215,7 +224,7 @@ def csv_items(stream: io.BufferedIOBase, options: ReadOptions) -> Iterator[Item]
             yield Problem(start, None, "malformed_csv", detail, True)
             continue
         warnings = tuple(repair_warning(p.detail) for p in repairs)
-        yield mapping_row(start, dict(zip(header, values, strict=True)), options, warnings)
+        yield from mapping_items(start, dict(zip(header, values, strict=True)), options, warnings)
 
 
 def thread_items(path: Path, format: str) -> Iterator[Item]:

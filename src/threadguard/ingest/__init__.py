@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from threadguard.ingest.gzipped import InputFile
+from threadguard.ingest.limits import cap_thread
 from threadguard.ingest.registry import FORMATS, SNIFF_BYTES, UnknownFormatError, get_format, sniff_format
 from threadguard.ingest.report import IngestReport
 from threadguard.thread.model import Thread
@@ -25,7 +26,8 @@ def read_threads(
 
     `report` collects counts and warnings; after the last thread it also says whether any comment
     went unaccounted for ("unaccounted_comments"), which should never happen. A gzip file damaged
-    mid-way gives every comment before the damage, which `report.damage` locates.
+    mid-way gives every comment before the damage, which `report.damage` locates. A comment over
+    limits.MAX_COMMENT_CHARS is cut there, flagged "truncated" and counted as "too_long".
     """
     path = Path(path)
     report = report if report is not None else IngestReport()
@@ -43,6 +45,7 @@ def read_threads(
             input_format = get_format(format)
         report.format = input_format.name
         for thread in input_format.parse(file.stream, report):
+            cap_thread(thread, report.warnings)
             report.count_thread(thread)
             yield thread
         damage = file.damage()
