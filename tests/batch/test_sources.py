@@ -171,6 +171,16 @@ def test_a_csv_text_over_the_comment_cap_is_cut_scored_and_counted(tmp_path) -> 
     assert (short.id, short.text, short.warnings) == ("short", "fine", ())
 
 
+def test_a_csv_field_over_the_field_cap_is_too_long_and_skipped(tmp_path) -> None:
+    from threadguard.ingest.limits import MAX_FIELD_CHARS
+
+    path = tmp_path / "huge.csv"
+    path.write_text(f"id,text\nhuge,{'w' * (MAX_FIELD_CHARS + 1)}\nshort,fine\n", encoding="utf-8")
+    problem, row = _items(path)
+    assert (problem.reason, problem.record, problem.skipped) == ("too_long", 2, True)
+    assert (row.id, row.text) == ("short", "fine")
+
+
 def test_a_line_over_the_cap_is_counted_as_too_long_and_the_next_line_still_scores() -> None:
     import io
 

@@ -84,3 +84,13 @@ def test_a_comment_over_the_cap_is_cut_flagged_and_counted(read_all, tmp_path):
     assert len(first.text) == MAX_COMMENT_CHARS and "truncated" in first.flags
     assert (reply.parent_id, reply.depth, reply.flags) == ("1", 2, set())  # still hangs from it
     assert report.warnings["too_long"] == 1 and report.comments_read == 2
+
+
+def test_a_field_over_the_csv_cap_is_too_long_and_the_next_row_is_read(read_all, tmp_path):
+    from threadguard.ingest.limits import MAX_FIELD_CHARS
+
+    path = tmp_path / "huge.csv"
+    path.write_text(f"id,text\n1,{'w' * (MAX_FIELD_CHARS + 1)}\n2,after\n", encoding="utf-8")
+    [thread], report = read_all(path)
+    assert [(c.id, c.text) for c in thread.comments] == [("2", "after")]
+    assert report.warnings["too_long"] == 1 and report.comments_read == 1
