@@ -56,11 +56,12 @@ def test_bad_lines_become_error_lines_and_the_stream_goes_on(scorer: Scorer) -> 
     assert len(lines) == 7  # the blank line is skipped, every other line answered
     assert [line.get("id") for line in lines] == ["a", None, "b", "c", None, "d", 12345678901234567890]
     assert "error" not in lines[0]
-    assert lines[1]["error"].startswith("INVALID_JSON")
-    assert lines[2]["error"].startswith("MISSING_TEXT")
-    assert lines[3]["error"].startswith("COMMENT_EMPTY")
-    assert lines[4]["error"].startswith("INVALID_LINE")
-    assert "error" not in lines[5] and any("INVALID_UTF8" in w for w in lines[5]["warnings"])
+    # the line contract's names, the same as batch's errors file and the ingest report's counts
+    assert lines[1]["error"].startswith("invalid_json on line 2")
+    assert lines[2]["error"].startswith("missing_text on line 3")
+    assert lines[3]["error"].startswith("empty_text on line 4")
+    assert lines[4]["error"].startswith("not_an_object on line 5")
+    assert "error" not in lines[5] and any("invalid_utf8" in w for w in lines[5]["warnings"])
 
 
 def test_command_line_round_trip() -> None:
@@ -137,4 +138,4 @@ def test_threads_finds_repeat_authors_and_campaigns(tmp_path) -> None:
 def test_a_line_over_the_byte_cap_is_an_error_line_and_memory_stays_bounded(scorer: Scorer) -> None:
     huge = b'{"id": "big", "text": "' + b"a " * (3 * 2**20) + b'"}\n'
     lines = run(scorer, huge + b'{"id": "after", "text": "fine"}\n')
-    assert lines[0]["error"].startswith("TOO_LONG") and lines[1]["id"] == "after"
+    assert lines[0]["error"].startswith("too_long") and lines[1]["id"] == "after"

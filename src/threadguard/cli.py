@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Annotated, Any
+from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -15,6 +15,9 @@ from rich.table import Table
 
 from threadguard.attributes import ATTRIBUTES, TARGET_GROUPS
 from threadguard.scores import error_line
+
+if TYPE_CHECKING:
+    from threadguard.ingest.json_lines import Line
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True, help="Score comment threads like Perspective, offline."
@@ -94,16 +97,11 @@ def score_stream(scorer: Any, stdin: IO[bytes], stdout: IO[str], batch_size: int
 
 
 def _batches(stdin: IO[bytes], size: int) -> Iterator[list[dict[str, Any]]]:
-    from threadguard.ingest.json_input import MAX_LINE_BYTES, bounded_lines
+    from threadguard.ingest.json_lines import read_lines
 
     batch: list[dict[str, Any]] = []
-    for number, raw in enumerate(bounded_lines(stdin), start=1):
-        if raw is None:
-            batch.append({"id": None, "error": f"TOO_LONG: line {number} is over {MAX_LINE_BYTES:,} bytes"})
-        elif not raw.strip():
-            continue
-        else:
-            batch.append(parse_line(raw, number))
+    for line in read_lines(stdin):
+        batch.append(line_item(line))
         if len(batch) >= size:
             yield batch
             batch = []
@@ -111,27 +109,18 @@ def _batches(stdin: IO[bytes], size: int) -> Iterator[list[dict[str, Any]]]:
         yield batch
 
 
-def parse_line(raw: bytes, number: int) -> dict[str, Any]:
-    """One input line -> {"id", "text"} or {"id", "error"}; invalid UTF-8 is replaced and reported."""
-    warnings: list[str] = []
-    try:
-        decoded = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        decoded = raw.decode("utf-8", errors="replace")
-        warnings.append("INVALID_UTF8: undecodable bytes were replaced by U+FFFD")
-    try:
-        item = json.loads(decoded)
-    except json.JSONDecodeError as exc:
-        return {"id": None, "error": f"INVALID_JSON on line {number}: {exc.msg}"}
-    if not isinstance(item, dict):
-        return {"id": None, "error": f"INVALID_LINE on line {number}: expected a JSON object"}
-    comment_id = item.get("id")
-    text = item.get("text")
-    if not isinstance(text, str):
-        return {"id": comment_id, "error": f"MISSING_TEXT on line {number}: 'text' must be a string"}
-    if not text.strip():
-        return {"id": comment_id, "error": "COMMENT_EMPTY: nothing to score"}
-    return {"id": comment_id, "text": text, "warnings": warnings}
+def line_item(line: Line) -> dict[str, Any]:
+    """One input line -> {"id", "text", "warnings"} or {"id", "error"}; the error
+    starts with the line contract's name for the problem (json_lines.LINE_PROBLEMS)."""
+    from threadguard.ingest.json_lines import LINE_PROBLEMS, line_text
+
+    if line.fields is None:
+        return {"id": None, "error": f"{line.problem} on line {line.number}: {line.detail}"}
+    comment_id = line.fields.get("id")
+    text, problem = line_text(line.fields)
+    if text is None:
+        return {"id": comment_id, "error": f"{problem} on line {line.number}: {LINE_PROBLEMS[problem]}"}
+    return {"id": comment_id, "text": text, "warnings": [line.warning] if line.repair else []}
 
 
 def _print_result(text: str, result: Any) -> None:
@@ -173,6 +162,7 @@ def train(
     ] = True,
 ) -> None:
     """Rebuild the model from the licence-permitted datasets and write an artifact with its model card."""
+    from threadguard.eval.metrics import mean_span_f1
     from threadguard.model.train import Teacher
     from threadguard.model.train import train as run_training
 
@@ -198,7 +188,8 @@ def train(
         assert accurate.encoder is not None  # the accurate tier always has one
         teacher = Teacher(f"accurate tier {accurate.encoder.version}", lambda t: sigmoid(accurate.logits(t)))
     artifact = run_training(data_dir=data, out_dir=out, seed=seed, limit=limit, teacher=teacher,
-                            progress=lambda m: console.print(f"[cyan]•[/cyan] {m}"))  # fmt: skip
+                            progress=lambda m: console.print(f"[cyan]•[/cyan] {m}"),
+                            span_metric=mean_span_f1)  # fmt: skip
     console.print(f"model [bold]{artifact.version}[/bold] in {out}; card: {out / 'MODEL_CARD.md'}")
 
 
@@ -211,13 +202,16 @@ def calibrate(
 ) -> None:
     """Choose the accurate tier's flag thresholds, `auto` hand-over and span rule on development data
     (UCC val, SemEval trial) against the shipped fast tier; rewrite its encoder.json and MODEL_CARD.md."""
+    from threadguard.eval.metrics import mean_span_f1
     from threadguard.model.encoder import EncoderArtifact
     from threadguard.model.encoder_calibration import calibrate as run_calibration
     from threadguard.model.encoder_card import write_encoder_card
+    from threadguard.scorer import Scorer
 
     run_calibration(
-        EncoderArtifact.load(accurate), data, progress=lambda m: console.print(f"[cyan]•[/cyan] {m}")
-    )
+        EncoderArtifact.load(accurate), data, Scorer.load(tier="fast").predict_proba, mean_span_f1,
+        progress=lambda m: console.print(f"[cyan]•[/cyan] {m}"),
+    )  # fmt: skip
     console.print(f"calibrated {accurate}; card: {write_encoder_card(accurate)}")
 
 

@@ -82,7 +82,10 @@ def test_a_finished_job_is_not_run_again(inputs, reference):
     again = BatchJob.create([inputs[0]], job.out, ReadOptions(), chunk_rows=40).run(
         "local", 2, progress=False
     )
-    assert again["already_complete"] and again["run"] == summary["run"]
+    assert again["already_complete"] and again["scored_by"] == summary["run"]
+    # this run's own figures, not the earlier run's: nothing scored, no resumed chunks
+    assert (again["run"]["rows_scored"], again["run"]["chunks_resumed"]) == (0, 0)
+    assert again["run"]["rows_per_second"] == 0 and summary["run"]["rows_scored"] > 0
 
 
 def test_an_unfinished_run_of_another_job_is_refused(inputs, tmp_path):

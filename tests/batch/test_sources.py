@@ -4,8 +4,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from tests.batch.helpers import FIXTURES, write_jsonl
+from tests.ingest.helpers import FIXTURES as FORMATS
+from tests.ingest.helpers import comment_lines, gzip_with_bad_checksum
 from threadguard.batch.records import Problem, Row
-from threadguard.batch.sources import ReadOptions, Source, detect_format, mapping_row
+from threadguard.batch.sources import ReadOptions, Source, detect_format, mapping_items
 from threadguard.ingest import IngestReport, read_threads
 
 
@@ -45,6 +47,31 @@ def test_truncated_gzip_jsonl_counts_the_cut(tmp_path):
     rows = [i for i in items if isinstance(i, Row)]
     assert 0 < len(rows) < 200
     assert [i.reason for i in items if isinstance(i, Problem)][-1] == "truncated_gzip"
+
+
+def test_a_crc_error_mid_file_keeps_every_intact_row_and_counts_the_damage(tmp_path):
+    """Issue 10: a .jsonl.gz whose checksum fails mid-file gave 0 rows; every row before the damage counts."""
+    parts = [comment_lines(100, 100 * k) for k in range(5)]
+    path = tmp_path / "crc.jsonl.gz"
+    path.write_bytes(gzip_with_bad_checksum(parts, bad=2))
+    items = _items(path)
+    assert [i.id for i in items if isinstance(i, Row)] == [f"c{i}" for i in range(300)]
+    [problem] = [i for i in items if isinstance(i, Problem)]
+    assert (problem.reason, problem.record, problem.skipped) == ("corrupt_gzip", None, True)
+    assert "compressed byte" in problem.detail and "incorrect data check" in problem.detail
+
+
+def test_a_thread_format_in_a_damaged_gzip_keeps_its_comments(tmp_path):
+    lines = (FORMATS / "pushshift.ndjson").read_bytes().splitlines(keepends=True)
+    whole = tmp_path / "whole.ndjson"
+    whole.write_bytes(b"".join(lines))
+    path = tmp_path / "export.ndjson.gz"
+    path.write_bytes(gzip_with_bad_checksum([b"".join(lines[:-1]), lines[-1]], bad=1))
+    expected = _items(whole)
+    items = _items(path)
+    assert [i.id for i in items if isinstance(i, Row)] == [i.id for i in expected if isinstance(i, Row)]
+    damaged = [i.reason for i in items if isinstance(i, Problem) and i.skipped]
+    assert damaged == [*(i.reason for i in expected if isinstance(i, Problem) and i.skipped), "corrupt_gzip"]
 
 
 def test_csv_with_quoted_newlines_named_columns_and_short_rows(tmp_path):
@@ -123,23 +150,42 @@ def test_every_shared_format_sample_is_read_without_failing(shared_formats):
 
 
 def test_an_error_line_carries_the_input_id_and_no_null_item() -> None:
-    problem = mapping_row(7, {"id": "c-42", "text": "   "}, ReadOptions())
+    [problem] = mapping_items(7, {"id": "c-42", "text": "   "}, ReadOptions())
     assert isinstance(problem, Problem)
     assert problem.as_line("in.jsonl") == {
         "file": "in.jsonl", "record": 7, "id": "c-42", "reason": "empty_text",
         "detail": "the text is empty", "skipped": True,
     }  # fmt: skip
-    no_id = mapping_row(8, {"body": 3}, ReadOptions())
+    [no_id] = mapping_items(8, {"body": 3}, ReadOptions())
     assert isinstance(no_id, Problem) and "id" not in no_id.as_line("in.jsonl")
+
+
+def test_a_csv_text_over_the_comment_cap_is_cut_scored_and_counted(tmp_path) -> None:
+    from threadguard.ingest.limits import MAX_COMMENT_CHARS
+
+    path = tmp_path / "long.csv"
+    path.write_text(f"id,text\nlong,{'w' * (MAX_COMMENT_CHARS + 10)}\nshort,fine\n", encoding="utf-8")
+    problem, long, short = _items(path)
+    assert (problem.reason, problem.record, problem.skipped, problem.id) == ("too_long", 2, False, "long")
+    assert len(long.text) == MAX_COMMENT_CHARS and long.warnings[0].startswith("INPUT_TRUNCATED")
+    assert (short.id, short.text, short.warnings) == ("short", "fine", ())
+
+
+def test_a_csv_field_over_the_field_cap_is_too_long_and_skipped(tmp_path) -> None:
+    from threadguard.ingest.limits import MAX_FIELD_CHARS
+
+    path = tmp_path / "huge.csv"
+    path.write_text(f"id,text\nhuge,{'w' * (MAX_FIELD_CHARS + 1)}\nshort,fine\n", encoding="utf-8")
+    problem, row = _items(path)
+    assert (problem.reason, problem.record, problem.skipped) == ("too_long", 2, True)
+    assert (row.id, row.text) == ("short", "fine")
 
 
 def test_a_line_over_the_cap_is_counted_as_too_long_and_the_next_line_still_scores() -> None:
     import io
 
-    from threadguard.batch.sources import bounded_lines, jsonl_items
+    from threadguard.batch.sources import jsonl_items
 
-    data = b'{"id": 1, "text": "' + b"x" * 5000 + b'"}\n{"id": 2, "text": "fine"}\n{"id": 3, "text": "end"}'
-    assert [len(x) if x else x for x in bounded_lines(io.BytesIO(data), limit=1000)] == [None, 26, 24]
     huge = b'{"id": 1, "text": "' + b"x" * (5 * 2**20) + b'"}\n{"id": 2, "text": "ok"}\n'
     items = list(jsonl_items(io.BytesIO(huge), ReadOptions()))
     assert isinstance(items[0], Problem) and items[0].reason == "too_long" and items[0].record == 1

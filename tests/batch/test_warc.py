@@ -2,11 +2,11 @@ import io
 from collections import Counter
 
 from tests.batch.helpers import FIXTURES, gzip_members, warc_record_bytes
-from threadguard.batch.gzipped import InputFile
 from threadguard.batch.records import Problem, Row
 from threadguard.batch.sources import ReadOptions, Source, detect_format
 from threadguard.batch.warc import warc_items
 from threadguard.ingest import IngestReport
+from threadguard.ingest.gzipped import InputFile
 from threadguard.ingest.registry import get_format
 
 PAGE = (FIXTURES / "formats" / "html" / "wordpress.html").read_bytes()

@@ -3,6 +3,8 @@ accounted for, the counts SOURCES.md states per sample, and damaged copies of a 
 
 from __future__ import annotations
 
+import gzip
+import json
 import random
 from collections import Counter
 from pathlib import Path
@@ -14,6 +16,22 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
 
 # (threads, comments, max depth, flags) of a sample, as its SOURCES.md states them.
 Counts = tuple[int, int, int, dict[str, int]]
+
+
+def comment_lines(n: int, start: int = 0) -> bytes:
+    """`n` generic JSON lines with ids start.."""
+    return b"".join(
+        json.dumps({"id": f"c{i}", "thread_id": "t", "text": f"Comment number {i}."}).encode() + b"\n"
+        for i in range(start, start + n)
+    )
+
+
+def gzip_with_bad_checksum(parts: list[bytes], bad: int) -> bytes:
+    """Each part gzipped as its own member (as Common Crawl and `cat a.gz b.gz` make them), the CRC32
+    of member `bad` flipped: every byte still inflates, and the check at that member's end fails."""
+    members = [gzip.compress(part) for part in parts]
+    members[bad] = members[bad][:-8] + bytes(b ^ 0xFF for b in members[bad][-8:-4]) + members[bad][-4:]
+    return b"".join(members)
 
 
 def read(path: Path, format: str = "auto") -> tuple[list[Thread], IngestReport]:

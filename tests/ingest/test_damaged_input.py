@@ -8,7 +8,8 @@ import random
 
 import pytest
 
-from threadguard.ingest import IngestReport
+from tests.ingest.helpers import comment_lines, gzip_with_bad_checksum
+from threadguard.ingest import IngestReport, read_threads
 from threadguard.ingest.registry import SNIFF_BYTES, get_format, sniff_format
 
 DOCUMENTS = {
@@ -91,3 +92,34 @@ def test_empty_and_blank_input(name):
     for data in (b"", b"\n \n"):
         ids, report = _read(ALL[name], data)
         assert ids == set() and report.threads == 0
+
+
+def test_a_gzip_with_a_crc_error_mid_file_keeps_the_rows_before_it(tmp_path):
+    """Issue 10: 498 intact rows read back as 0. Now the members before the damage and the damaged
+    member's own rows are read, and the damage is counted and located."""
+    parts = [comment_lines(100, 100 * k) for k in range(5)]
+    path = tmp_path / "export.jsonl.gz"
+    path.write_bytes(gzip_with_bad_checksum(parts, bad=3))
+    report = IngestReport()
+    threads = list(read_threads(path, report=report))
+    assert report.format == "jsonl" and report.comments_read == 400
+    assert [c.id for c in threads[0].comments] == [f"c{i}" for i in range(400)]
+    assert report.warnings["corrupt_gzip"] == 1 and report.unaccounted == 0
+    damage = report.as_dict()["damage"]
+    assert (
+        damage["reason"] == "corrupt_gzip"
+        and damage["offset"] > 0
+        and "incorrect data check" in damage["detail"]
+    )
+
+
+def test_a_cut_gzip_keeps_the_whole_lines_and_counts_the_cut(tmp_path):
+    import gzip
+
+    data = gzip.compress(comment_lines(300))
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(data[: len(data) * 2 // 3])
+    report = IngestReport()
+    comments = [c for t in read_threads(path, report=report) for c in t.comments]
+    assert comments and [c.id for c in comments] == [f"c{i}" for i in range(len(comments))]
+    assert report.warnings["truncated_gzip"] == 1 and report.damage.offset == len(data) * 2 // 3

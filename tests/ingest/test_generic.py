@@ -34,7 +34,8 @@ def test_lines_group_by_thread_with_alternative_keys(read_all, fixtures_dir):
         ("record:6", "No id, still read."),
     ]
     # "not json at all" and the line without any text field; "sparkly" is no flag
-    assert report.warnings["unreadable_record"] == 2 and report.warnings["unknown_flag"] == 1
+    assert report.warnings["invalid_json"] == 1 and report.warnings["missing_text"] == 1
+    assert report.warnings["unknown_flag"] == 1
     assert report.comments_read == 5
 
 

@@ -47,7 +47,7 @@ def test_rows_without_a_text_column_value_are_counted(read_all, tmp_path):
     path = tmp_path / "short.csv"
     path.write_text("id,author,text\n1,Ann,hello\n2,Bob\n")
     [thread], report = read_all(path)
-    assert [c.id for c in thread.comments] == ["1"] and report.warnings["unreadable_record"] == 1
+    assert [c.id for c in thread.comments] == ["1"] and report.warnings["missing_text"] == 1
 
 
 def test_sniff_needs_a_text_column_and_an_id_or_author():
@@ -72,3 +72,25 @@ def test_a_200_kb_comment_is_read_in_a_fresh_process_without_batch(tmp_path) -> 
     )
     out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["2", str(len("word " * 40_000))]
+
+
+def test_a_comment_over_the_cap_is_cut_flagged_and_counted(read_all, tmp_path):
+    from threadguard.ingest.limits import MAX_COMMENT_CHARS
+
+    path = tmp_path / "long.csv"
+    path.write_text(f"id,parent_id,text\n1,,{'w' * (MAX_COMMENT_CHARS + 1)}\n2,1,a reply\n", encoding="utf-8")
+    [thread], report = read_all(path)
+    first, reply = thread.comments
+    assert len(first.text) == MAX_COMMENT_CHARS and "truncated" in first.flags
+    assert (reply.parent_id, reply.depth, reply.flags) == ("1", 2, set())  # still hangs from it
+    assert report.warnings["too_long"] == 1 and report.comments_read == 2
+
+
+def test_a_field_over_the_csv_cap_is_too_long_and_the_next_row_is_read(read_all, tmp_path):
+    from threadguard.ingest.limits import MAX_FIELD_CHARS
+
+    path = tmp_path / "huge.csv"
+    path.write_text(f"id,text\n1,{'w' * (MAX_FIELD_CHARS + 1)}\n2,after\n", encoding="utf-8")
+    [thread], report = read_all(path)
+    assert [(c.id, c.text) for c in thread.comments] == [("2", "after")]
+    assert report.warnings["too_long"] == 1 and report.comments_read == 1

@@ -11,7 +11,6 @@ from threadguard.ingest.json_input import (
     comment_records,
     first_line_record,
     html_comment,
-    iter_lines,
     parse_document,
     read_object,
     read_records,
@@ -57,10 +56,11 @@ def test_big_integers_stay_exact():
 
 
 def test_json_lines_count_bad_and_cut_lines_and_read_the_rest():
-    data = b'{"a": 1}\nnot json\n\n{"b": 2} {"c": 3}\n{"d": '
+    data = b'{"a": 1}\nnot json\n\n{"b": 2}\n{"b": 2} {"c": 3}\n[1]\n{"d": '
     report = IngestReport()
-    assert list(iter_lines(io.BytesIO(data), report)) == [{"a": 1}, {"b": 2}, {"c": 3}]
-    assert report.warnings == {"unreadable_record": 1, "truncated_input": 1}
+    assert list(read_records(io.BytesIO(data), report)) == [{"a": 1}, {"b": 2}]
+    # one object per line (JSON Lines): two values on a line is not JSON; the line contract's names
+    assert report.warnings == {"invalid_json": 2, "not_an_object": 1, "truncated_input": 1}
 
 
 def test_read_records_tells_lines_from_one_document():

@@ -27,7 +27,7 @@ def test_comments_grouped_by_submission_with_its_article(read_all, fixtures_dir)
     assert deleted.created == "2014-05-13T16:56:40Z"  # created_utc as a string
     assert knots.comments[2].text == "Clove hitch slips & you know it."
     assert (other.id, other.comments[0].flags) == ("other", {"orphan"})
-    assert report.warnings["unreadable_record"] == 1  # the line cut inside a string
+    assert report.warnings["invalid_json"] == 1  # the line cut inside a string
     assert report.comments_read == 4
 
 

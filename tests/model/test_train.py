@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score
 
+from threadguard.eval.metrics import mean_span_f1
 from threadguard.model.labels import training_frame
 from threadguard.model.train import train
 from threadguard.scorer import Scorer
@@ -17,8 +18,22 @@ def small_models(
 ) -> tuple[Path, Path]:
     shared = request.getfixturevalue("shared_data")
     out = tmp_path_factory.mktemp("models")
-    train(data_dir=shared, out_dir=out / "a", seed=7, limit=3000, progress=lambda _: None)
-    train(data_dir=shared, out_dir=out / "b", seed=7, limit=3000, progress=lambda _: None)
+    train(
+        data_dir=shared,
+        out_dir=out / "a",
+        seed=7,
+        limit=3000,
+        progress=lambda _: None,
+        span_metric=mean_span_f1,
+    )
+    train(
+        data_dir=shared,
+        out_dir=out / "b",
+        seed=7,
+        limit=3000,
+        progress=lambda _: None,
+        span_metric=mean_span_f1,
+    )
     return out / "a", out / "b"
 
 

@@ -45,8 +45,8 @@ def write_export(path: Path) -> int:
 class Server:
     """`threadguard serve` in its own process."""
 
-    def __init__(self, url: str, log: Path) -> None:
-        self.url, self.log = url, log
+    def __init__(self, url: str, log: Path, extra: tuple[str, ...] = ()) -> None:
+        self.url, self.log, self.extra = url, log, extra
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
@@ -55,6 +55,7 @@ class Server:
 
     def start(self) -> None:
         command = [sys.executable, "-m", "threadguard", "serve", "--port", str(self.port), "--db", self.url]
+        command += self.extra
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
+
+from tests.ingest.helpers import comment_lines, gzip_with_bad_checksum
 
 
 def _ingest(
@@ -32,6 +35,32 @@ def test_ingest_an_export_twice_stores_each_comment_once(client_keys, texts) -> 
         f"/api/v1/queue?key={keys['mod']}&status=pending&status=approved&status=rejected&status=escalated"
     ).json()["comments"]
     assert sorted(c["external_id"] for c in everything) == ["c1", "c2", "c3", "c4"]
+
+
+def test_ingest_of_a_gzip_with_a_crc_error_stores_the_rows_before_it(client_keys) -> None:
+    client, keys = client_keys
+    export = gzip_with_bad_checksum([comment_lines(40), comment_lines(40, 40), comment_lines(40, 80)], bad=1)
+    response = client.post(f"/api/v1/ingest?key={keys['mod']}", files={"file": ("export.jsonl.gz", export)})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["comments_new"] == 80 and body["report"]["warnings"] == {"corrupt_gzip": 1}
+    assert body["report"]["damage"]["reason"] == "corrupt_gzip" and body["report"]["damage"]["offset"] > 0
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"\x1f\x8b" + bytes(range(256)) * 4, b"\x1f\x8b", b"\x1f\x8b\x08\x00" + b"\xff" * 64],
+    ids=["gzip magic then junk", "gzip magic only", "a broken gzip header"],
+)
+@pytest.mark.parametrize("format", ["auto", "jsonl"])
+def test_ingest_of_a_file_named_gz_that_is_not_gzip_is_a_clear_400(sqlite_client, data, format) -> None:
+    client, key = sqlite_client
+    response = client.post(
+        f"/api/v1/ingest?key={key}", files={"file": ("x.jsonl.gz", data)}, data={"format": format}
+    )
+    assert response.status_code == 400, response.text
+    error = response.json()["error"]
+    assert error["status"] == "INVALID_ARGUMENT" and "not a readable gzip file" in error["message"]
 
 
 def test_queue_is_riskiest_first_with_filters(client_keys, texts) -> None:
@@ -71,6 +100,35 @@ def test_decisions_are_recorded_once_and_audited(client_keys, texts) -> None:
     assert {(e["actor"], e["reason"]) for e in entries} == {("mod", "abuse")}
     detail = client.get(f"/api/v1/comments/{ids[0]}?key={keys['mod']}").json()
     assert detail["status"] == "rejected" and detail["audit"][0]["action"] == "reject"
+
+
+def test_a_request_id_reused_over_other_comments_is_refused_and_changes_nothing(client_keys, texts) -> None:
+    """Issue 10 point 4: the same request_id sent with other comments (or another action) is not a retry:
+    409 with Google's error shape, no second decision, no 500."""
+    client, keys = client_keys
+    _ingest(client, keys["mod"], texts)
+    rows = client.get(f"/api/v1/queue?key={keys['mod']}&status=pending&status=approved").json()["comments"]
+    ids = sorted(r["id"] for r in rows)
+    url = f"/api/v1/decisions?key={keys['mod']}"
+    first = client.post(url, json={"comment_ids": ids[:1], "action": "reject", "request_id": "bulk-0002"})
+    assert first.status_code == 200 and first.json()["applied"]
+    before = client.get(f"/api/v1/audit?key={keys['admin']}").json()["entries"]
+    for body in (
+        {"comment_ids": ids[1:], "action": "approve", "request_id": "bulk-0002"},  # other comments only
+        {"comment_ids": ids, "action": "reject", "request_id": "bulk-0002"},  # the same one and more
+        {"comment_ids": ids[:1], "action": "escalate", "request_id": "bulk-0002"},  # another action
+    ):
+        response = client.post(url, json=body)
+        assert response.status_code == 409, response.text
+        error = response.json()["error"]
+        assert error["status"] == "ALREADY_EXISTS" and "bulk-0002" in error["message"]
+    assert client.get(f"/api/v1/audit?key={keys['admin']}").json()["entries"] == before
+    statuses = {c["id"]: c["status"] for c in client.get(
+        f"/api/v1/queue?key={keys['mod']}&status=pending&status=approved&status=rejected&status=escalated"
+    ).json()["comments"]}  # fmt: skip
+    assert statuses[ids[0]] == "rejected" and all(statuses[i] != "rejected" for i in ids[1:])
+    again = client.post(url, json={"comment_ids": ids[:1], "action": "reject", "request_id": "bulk-0002"})
+    assert again.status_code == 200 and not again.json()["applied"]  # the true retry still replays
 
 
 def test_reopen_needs_an_admin_and_bad_decisions_are_refused(client_keys, texts) -> None:

@@ -7,7 +7,7 @@ from tests.store.scored import score_of
 from threadguard.policy import Policy
 from threadguard.store import audit
 from threadguard.store.comments import add_api_comment
-from threadguard.store.decisions import DecisionError, decide
+from threadguard.store.decisions import DecisionError, RequestIdReusedError, decide
 
 
 def _comments(session: Session, n: int) -> list[int]:
@@ -38,6 +38,18 @@ def test_a_retried_request_is_applied_once(session: Session) -> None:
     session.commit()
     assert not applied
     assert len(audit.entries(session, action="approve")) == 2
+
+
+def test_a_request_id_with_percent_or_underscore_only_matches_itself(session: Session) -> None:
+    """The id is matched as a literal prefix: "req_%" must not find "req-1"'s entries."""
+    ids = _comments(session, 3)
+    decide(session, ids[:1], "approve", actor="mod", request_id="req-1")
+    session.commit()
+    _, applied = decide(session, ids[1:], "reject", actor="mod", request_id="req_%")
+    session.commit()
+    assert applied
+    with pytest.raises(RequestIdReusedError, match="different decision"):
+        decide(session, ids[2:], "reject", actor="mod", request_id="req_%")
 
 
 def test_bad_decisions_change_nothing(session: Session) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -114,10 +115,16 @@ class BatchJob:
         """Score every input row exactly once, continuing an interrupted run of the same job."""
         if engine not in ENGINES:
             raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
+        started = time.monotonic()
         identity = self.identity()
         finished = self.finished_summary(identity)
         if finished is not None:
-            return {**finished, "already_complete": True}
+            # This run scored nothing: report its own (near-zero) timing, and the run that did the work
+            # under "scored_by", so that a rerun never passes the old figures off as its own.
+            seconds = round(time.monotonic() - started, 3)
+            run = {"engine": engine, "workers": workers or "none", "chunks_resumed": 0, "rows_scored": 0,
+                   "seconds": seconds, "rows_per_second": 0.0}  # fmt: skip
+            return {**finished, "already_complete": True, "run": run, "scored_by": finished.get("run")}
         workdir = self.workdir
         workdir.open(identity)
         done = [json.loads(workdir.record(key).read_text()) for key in sorted(workdir.done())]

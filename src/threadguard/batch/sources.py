@@ -10,21 +10,20 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from threadguard.batch.gzipped import InputFile
 from threadguard.batch.records import Problem, Row
 from threadguard.ingest import FORMATS, UnknownFormatError, read_threads
-from threadguard.ingest.encoding import decode
-from threadguard.ingest.generic import PARENT_KEYS, TEXT_KEYS
+from threadguard.ingest.generic import PARENT_KEYS
 from threadguard.ingest.generic_csv import allow_long_fields
-from threadguard.ingest.json_input import MAX_LINE_BYTES, as_id, as_text, bounded_lines
+from threadguard.ingest.gzipped import InputFile
+from threadguard.ingest.json_input import as_id, as_text
+from threadguard.ingest.json_lines import TEXT_KEYS, decode_line, line_text, read_lines, repair_warning
+from threadguard.ingest.limits import FIELD_LIMIT_ERROR, MAX_COMMENT_CHARS, cap_text
 from threadguard.ingest.registry import SNIFF_BYTES, sniff_format
 from threadguard.ingest.report import IngestReport
 from threadguard.thread.scoring import thread_context
@@ -74,8 +73,7 @@ class Source:
                     )
                 damage = file.damage()
             if damage:
-                code, _, detail = damage.partition(": ")
-                yield Problem(None, None, code, detail or "the file ends inside a gzip member", True)
+                yield Problem(None, None, damage.reason, str(damage), True)
         elif self.format == "parquet":
             yield from self._parquet_items()
         else:
@@ -106,7 +104,7 @@ class Source:
                     for fields in batch.to_pylist():
                         record += 1
                         self._position = lambda r=record: self.size * r // total
-                        yield mapping_row(record, fields, self.options)
+                        yield from mapping_items(record, fields, self.options)
             except Exception as exc:  # a damaged row group: count what it held, go on with the next
                 lost = parquet.metadata.row_group(group).num_rows - (record - start)
                 yield Problem(
@@ -142,21 +140,25 @@ def detect_format(path: Path, options: ReadOptions) -> str:
     return found if found not in ("jsonl", "csv") or not row_file else row_file
 
 
-def mapping_row(
+def mapping_items(
     record: int, fields: Mapping[str, Any], options: ReadOptions, warnings: tuple[str, ...] = ()
-) -> Item:
-    """A Row from a JSON object, CSV row or Parquet row; a Problem when it has no text to score."""
-    if options.text_field:
-        text = fields.get(options.text_field)
-    else:
-        text = next((fields[k] for k in TEXT_KEYS if isinstance(fields.get(k), str)), None)
+) -> Iterator[Item]:
+    """A Row from a JSON object, CSV row or Parquet row; a Problem when it has no text to score
+    ("missing_text" / "empty_text", as the line contract names them). A text over MAX_COMMENT_CHARS is
+    cut there, before it travels to a worker: the row is scored with a warning, and "too_long" counted."""
+    text, problem = line_text(fields, options.text_field)
     row_id = as_id(fields.get(options.id_field or "id"))
-    if not isinstance(text, str):
+    if text is None:
         wanted = options.text_field or "/".join(TEXT_KEYS)
-        return Problem(record, None, "missing_text", f"no string field {wanted!r}", True, id=row_id)
-    if not text.strip():
-        return Problem(record, None, "empty_text", "the text is empty", True, id=row_id)
-    return Row(
+        detail = f"no string field {wanted!r}" if problem == "missing_text" else "the text is empty"
+        yield Problem(record, None, str(problem), detail, True, id=row_id)
+        return
+    text, cut = cap_text(text)
+    if cut:
+        detail = f"the text is over {MAX_COMMENT_CHARS:,} characters; the rest was dropped"
+        yield Problem(record, None, "too_long", detail, False, id=row_id)
+        warnings = (*warnings, f"INPUT_TRUNCATED: {detail}")
+    yield Row(
         record=record,
         item=None,
         id=row_id,
@@ -168,44 +170,16 @@ def mapping_row(
     )
 
 
-def decode_line(raw: bytes, number: int) -> tuple[str, Problem | None]:
-    """UTF-8 text of one line; other encodings are decoded as detected and reported."""
-    if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        return raw.decode("utf-8"), None
-    except UnicodeDecodeError:
-        found: Counter[str] = Counter()
-        text = decode(raw, found)
-        how = ", ".join(sorted(found)) or "decoded"
-        return text, Problem(number, None, "invalid_utf8", f"not UTF-8 ({how})", False)
-
-
-def repair_warning(problem: Problem) -> str:
-    """The warning a scored row carries when its input had to be repaired."""
-    return f"INPUT_REPAIRED: {problem.reason} ({problem.detail})"
-
-
 def jsonl_items(stream: io.BufferedIOBase, options: ReadOptions) -> Iterator[Item]:
-    for number, raw in enumerate(bounded_lines(stream), start=1):
-        if raw is None:
-            yield Problem(number, None, "too_long", f"the line is over {MAX_LINE_BYTES:,} bytes", True)
+    """Rows of a JSON-lines file, read by the one line reader; every bad line is a Problem."""
+    for line in read_lines(stream):
+        if line.repair:
+            yield Problem(line.number, None, "invalid_utf8", line.repair, False)
+        if line.fields is None:
+            yield Problem(line.number, None, str(line.problem), line.detail, True)
             continue
-        if not raw.strip():
-            continue
-        text, problem = decode_line(raw, number)
-        if problem:
-            yield problem
-        try:
-            fields = json.loads(text)
-        except (json.JSONDecodeError, RecursionError) as exc:
-            cut = "" if raw.endswith(b"\n") else " (last line has no line end: the file was cut off?)"
-            yield Problem(number, None, "invalid_json", f"{getattr(exc, 'msg', exc)}{cut}", True)
-            continue
-        if not isinstance(fields, dict):
-            yield Problem(number, None, "not_an_object", f"a JSON {type(fields).__name__}", True)
-            continue
-        yield mapping_row(number, fields, options, (repair_warning(problem),) if problem else ())
+        warning = line.warning
+        yield from mapping_items(line.number, line.fields, options, (warning,) if warning else ())
 
 
 def csv_items(stream: io.BufferedIOBase, options: ReadOptions) -> Iterator[Item]:
@@ -217,9 +191,9 @@ def csv_items(stream: io.BufferedIOBase, options: ReadOptions) -> Iterator[Item]
         nonlocal line
         for raw in stream:
             line += 1
-            text, problem = decode_line(raw, line)
-            if problem:
-                repairs.append(problem)
+            text, repair = decode_line(raw, line)
+            if repair:
+                repairs.append(Problem(line, None, "invalid_utf8", repair, False))
             yield text
 
     allow_long_fields()
@@ -239,7 +213,8 @@ def csv_items(stream: io.BufferedIOBase, options: ReadOptions) -> Iterator[Item]
         except StopIteration:
             return
         except csv.Error as exc:
-            yield Problem(start, None, "malformed_csv", str(exc), True)
+            reason = "too_long" if FIELD_LIMIT_ERROR in str(exc) else "malformed_csv"
+            yield Problem(start, None, reason, str(exc), True)
             continue
         yield from (Problem(start, None, p.reason, p.detail, False) for p in repairs)
         if not any(values):
@@ -248,8 +223,8 @@ def csv_items(stream: io.BufferedIOBase, options: ReadOptions) -> Iterator[Item]
             detail = f"{len(values)} fields, the header has {len(header)}"
             yield Problem(start, None, "malformed_csv", detail, True)
             continue
-        warnings = tuple(repair_warning(p) for p in repairs)
-        yield mapping_row(start, dict(zip(header, values, strict=True)), options, warnings)
+        warnings = tuple(repair_warning(p.detail) for p in repairs)
+        yield from mapping_items(start, dict(zip(header, values, strict=True)), options, warnings)
 
 
 def thread_items(path: Path, format: str) -> Iterator[Item]:
@@ -274,11 +249,13 @@ def thread_items(path: Path, format: str) -> Iterator[Item]:
                     comment.author,
                     context=thread_context(thread, comment, index),
                 )
-    except (EOFError, zlib.error) as exc:
-        yield Problem(number + 1, None, "truncated_gzip", str(exc), True)
     except UnknownFormatError as exc:
         yield Problem(None, None, "unknown_format", str(exc), True)
     except Exception as exc:  # a parser failing on one file must not stop a crawl-sized job
         yield Problem(number + 1, None, "unreadable_file", f"{type(exc).__name__}: {exc}", True)
+    if report.damage:
+        yield Problem(None, None, report.damage.reason, str(report.damage), True)
     for reason, count in sorted(report.warnings.items()):
+        if report.damage and reason == report.damage.reason:
+            continue
         yield Problem(None, None, reason, f"counted by the {report.format or format} parser", None, count)

@@ -3,8 +3,10 @@ one comment per line with `id`, `parent_id`, `author`, `text` (or `body`, `comme
 `created_at`, and optionally `thread_id` (groups lines into threads), `title`, `url`, `article` (on any
 line of the thread) and `flags` (a list, or a string like "deleted spam").
 
-A line without a text field, or that is not JSON, is counted as "unreadable_record"; the n-th record
-without an id gets the id "record:<n>" so that it is still read.
+Lines are read by the one JSON-lines reader (json_lines.py), which names bad lines ("invalid_json",
+"not_an_object", "too_long", ...); a record without a string text field is "missing_text". An empty
+text is kept (a deleted comment still holds its replies). The n-th record without an id gets the id
+"record:<n>" so that it is still read.
 """
 
 from __future__ import annotations
@@ -17,17 +19,15 @@ from typing import Any, BinaryIO
 from threadguard.ingest.json_input import (
     as_id,
     as_text,
-    bounded_lines,
     first_line_record,
     head_text,
-    iter_lines,
     utc_iso,
 )
+from threadguard.ingest.json_lines import TEXT_KEYS, counted_objects
 from threadguard.ingest.report import IngestReport
 from threadguard.thread.model import SOURCE_FLAGS, Comment, Thread
 from threadguard.thread.tree import make_thread
 
-TEXT_KEYS = ("text", "body", "comment", "message")
 PARENT_KEYS = ("parent_id", "parent")
 CREATED_KEYS = ("created_at", "created")
 META_KEYS = ("title", "url", "article")
@@ -54,7 +54,7 @@ def sniff(head: bytes, filename: str) -> bool:
 
 def parse(stream: BinaryIO, report: IngestReport) -> Iterator[Thread]:
     threads = GenericThreads("jsonl", report)
-    for record in iter_lines(bounded_lines(stream), report):
+    for record in counted_objects(stream, report.warnings):
         threads.add(record)
     yield from threads.build()
 
@@ -93,12 +93,12 @@ class GenericThreads:
         self.meta: dict[str | None, dict[str, str]] = {}
         self.records = 0
 
-    def add(self, record: Any) -> Comment | None:
+    def add(self, record: dict[str, Any]) -> Comment | None:
         """Adds one record; returns its comment, or None when it could not be read (counted)."""
         self.records += 1
-        text = _text(record) if isinstance(record, dict) else None
+        text = _text(record)
         if text is None:
-            self.report.warnings["unreadable_record"] += 1
+            self.report.warnings["missing_text"] += 1
             return None
         comment = Comment(
             id=as_id(record.get("id")) or f"record:{self.records}",

@@ -2,25 +2,28 @@
 `text` or `body`/`comment`/`message`, `created_at`, `thread_id`, `title`, `url`, `article`, `flags`).
 
 Comma, tab and semicolon separators are recognised from the header; quoted fields may hold newlines;
-a byte order mark or a non-UTF-8 encoding is handled by `decode`. A row without text is counted as
-"unreadable_record"; a last row cut off mid-way (the file ends inside quotes, or without a line end
-after a short row) is kept, flagged "truncated" and counted as "truncated_input".
+a byte order mark or a non-UTF-8 encoding is handled by `decode`. A row without text is
+counted as "missing_text" (as a JSON line without one); a last row cut off mid-way (the file ends inside
+quotes, or without a line end after a short row) is kept, flagged "truncated" and counted as
+"truncated_input".
 """
 
 from __future__ import annotations
 
 import csv
-import io
-import sys
+import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
 from threadguard.ingest.encoding import BOMS, decode
-from threadguard.ingest.generic import PARENT_KEYS, TEXT_KEYS, GenericThreads
+from threadguard.ingest.generic import PARENT_KEYS, GenericThreads
+from threadguard.ingest.json_lines import TEXT_KEYS
+from threadguard.ingest.limits import FIELD_LIMIT_ERROR, MAX_FIELD_CHARS
 from threadguard.ingest.report import IngestReport
 from threadguard.thread.model import Thread
 
 DELIMITERS = (",", "\t", ";")
+LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 
 
 def sniff(head: bytes, filename: str) -> bool:
@@ -40,10 +43,18 @@ def _delimiter(text: str) -> str | None:
 
 
 def allow_long_fields() -> None:
-    """Python's csv module stops at 128 KB per field, process-wide; comments may be longer (the
-    per-comment caps come later, where they are counted). Every CSV reader of ours calls this first,
+    """Python's csv module stops at 128 KB per field, process-wide; comments may be longer, up to
+    limits.MAX_FIELD_CHARS (a longer field is "too_long"). Every CSV reader of ours calls this first,
     so the outcome never depends on which module happened to be imported."""
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    csv.field_size_limit(MAX_FIELD_CHARS)
+
+
+def text_lines(text: str) -> Iterator[str]:
+    """The lines of `text` with their ends, split as io.StringIO(newline="") splits them (\\n, \\r\\n,
+    \\r), one at a time: a StringIO would copy the whole text at 4 bytes a character."""
+    for match in LINE.finditer(text):
+        if match.group():
+            yield match.group()
 
 
 def parse(stream: BinaryIO, report: IngestReport) -> Iterator[Thread]:
@@ -56,7 +67,7 @@ def parse(stream: BinaryIO, report: IngestReport) -> Iterator[Thread]:
         else:
             report.warnings["empty_input"] += 1
         return
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(text_lines(text), delimiter=delimiter)
     header = [name.strip().lower() for name in next(reader)]
     threads = GenericThreads("csv", report)
     row: list[str] = []
@@ -78,5 +89,5 @@ def _rows(reader: Iterator[list[str]], report: IngestReport) -> Iterator[list[st
             yield next(reader)
         except StopIteration:
             return
-        except csv.Error:
-            report.warnings["unreadable_record"] += 1
+        except csv.Error as exc:
+            report.warnings["too_long" if FIELD_LIMIT_ERROR in str(exc) else "unreadable_record"] += 1

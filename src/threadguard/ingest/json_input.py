@@ -2,23 +2,23 @@
 
 A whole document that does not parse is cut at the first error and its open brackets are closed, so a
 truncated export still gives the comments before the cut (counted as "truncated_input"). JSON lines are
-read one at a time; a line that does not parse is counted, never raised. `read_records` serves formats
-that come either way. Python's json keeps integers exact at any size, so 64-bit ids (Duoshuo) never pass
-through a float. `comment_records` turns records into Comments, counting each one read or unreadable, and
-the field helpers below read ids, text and timestamps whatever type the export gave them.
+read by json_lines.py, the one line reader; `read_records` serves formats that come either way.
+Python's json keeps integers exact at any size, so 64-bit ids (Duoshuo) never pass through a float.
+`comment_records` turns records into Comments, counting each one read or unreadable, and the field
+helpers below read ids, text and timestamps whatever type the export gave them.
 """
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
-from typing import IO, Any, BinaryIO
+from typing import Any, BinaryIO
 
 from threadguard.ingest.encoding import decode
 from threadguard.ingest.html_text import html_to_text
+from threadguard.ingest.json_lines import counted_objects
 from threadguard.ingest.report import IngestReport
 from threadguard.thread.model import Comment
 
@@ -85,49 +85,22 @@ def parse_document(data: bytes, report: IngestReport) -> Any:
 def read_records(stream: BinaryIO, report: IngestReport) -> Iterator[Any]:
     """The records of a file that is either JSON lines or one JSON document (a list gives its items).
 
-    The first line decides: a complete JSON object on it means JSON lines, streamed line by line.
+    The first line decides: a complete JSON object on it means JSON lines, streamed line by line by the
+    one JSON-lines reader (json_lines.py).
     """
+    start = stream.tell()
     first = stream.readline()
     while first and not first.strip():
         first = stream.readline()
     if isinstance(first_line_record(first), dict):
-        yield from iter_lines(itertools.chain([first], bounded_lines(stream)), report)
+        stream.seek(start)
+        yield from counted_objects(stream, report.warnings)
         return
     document = parse_document(first + stream.read(), report)
     if isinstance(document, list):
         yield from document
     elif document is not None:
         yield document
-
-
-def iter_lines(lines: Iterable[bytes | None], report: IngestReport) -> Iterator[Any]:
-    """Every JSON value of a JSON-lines stream, one line at a time (several values on a line are fine).
-
-    A line that does not parse is "unreadable_record", or "truncated_input" when it is the last line and
-    has no line end (the file was cut there); None (a line over MAX_LINE_BYTES) is "too_long".
-    """
-    for raw in lines:
-        if raw is None:
-            report.warnings["too_long"] += 1
-            continue
-        if not raw.strip():
-            continue
-        try:
-            line = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            line = decode(raw, report.warnings)
-        line = line.strip()
-        position = 0
-        while position < len(line):
-            try:
-                value, position = _DECODER.raw_decode(line, position)
-            except (json.JSONDecodeError, RecursionError):
-                cut_off = not raw.endswith(b"\n")
-                report.warnings["truncated_input" if cut_off else "unreadable_record"] += 1
-                break
-            yield value
-            while position < len(line) and line[position].isspace():
-                position += 1
 
 
 def comment_records(
@@ -241,18 +214,3 @@ def as_text(value: Any) -> str | None:
 def as_list(value: Any) -> list[Any]:
     """A list field, or an empty list when the field is missing or not a list."""
     return value if isinstance(value, list) else []
-
-
-MAX_LINE_BYTES = 4 * 2**20  # a JSON line longer than this is skipped and counted as too_long
-
-
-def bounded_lines(stream: IO[bytes], limit: int = MAX_LINE_BYTES) -> Iterator[bytes | None]:
-    """The stream's lines, each read with at most `limit` bytes in memory; None stands for a longer line,
-    which is skipped to its end chunk by chunk (one huge row never takes more than `limit`)."""
-    while raw := stream.readline(limit + 1):
-        if len(raw) <= limit or raw.endswith(b"\n"):
-            yield raw
-            continue
-        while (rest := stream.readline(limit)) and not rest.endswith(b"\n"):
-            pass
-        yield None

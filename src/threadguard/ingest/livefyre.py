@@ -13,13 +13,12 @@ from typing import Any, BinaryIO
 from threadguard.ingest.json_input import (
     as_id,
     as_text,
-    bounded_lines,
     comment_records,
     first_line_record,
     head_text,
     html_comment,
-    iter_lines,
 )
+from threadguard.ingest.json_lines import counted_objects
 from threadguard.ingest.report import IngestReport
 from threadguard.thread.model import Comment, Thread
 from threadguard.thread.tree import make_thread
@@ -45,7 +44,7 @@ def sniff(head: bytes, filename: str) -> bool:
 
 
 def parse(stream: BinaryIO, report: IngestReport) -> Iterator[Thread]:
-    for record in iter_lines(bounded_lines(stream), report):
+    for record in counted_objects(stream, report.warnings):
         kind = record_kind(record)
         if kind == "article":
             yield _thread(record, report)

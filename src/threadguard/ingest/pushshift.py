@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from threadguard.ingest.json_input import bounded_lines, first_line_record, head_text, iter_lines
+from threadguard.ingest.json_input import first_line_record, head_text
+from threadguard.ingest.json_lines import counted_objects
 from threadguard.ingest.reddit import RedditThreads
 from threadguard.ingest.report import IngestReport
 from threadguard.thread.model import Thread
@@ -33,7 +34,7 @@ def sniff(head: bytes, filename: str) -> bool:
 
 def parse(stream: BinaryIO, report: IngestReport) -> Iterator[Thread]:
     threads = RedditThreads("pushshift", report)
-    for record in iter_lines(bounded_lines(stream), report):
+    for record in counted_objects(stream, report.warnings):
         kind = record_kind(record)
         if kind == "comment":
             threads.add_comment(record, None)

@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from threadguard.ingest.gzipped import Damage
 from threadguard.thread.model import Thread
 
 
@@ -21,6 +22,7 @@ class IngestReport:
     comments_read: int = 0
     comments_output: int = 0
     warnings: Counter[str] = field(default_factory=Counter)
+    damage: Damage | None = None  # where a damaged gzip input stopped (also counted in warnings)
 
     def count_thread(self, thread: Thread) -> None:
         self.threads += 1
@@ -40,4 +42,5 @@ class IngestReport:
             "comments_read": self.comments_read,
             "comments_output": self.comments_output,
             "warnings": dict(sorted(self.warnings.items())),
+            "damage": None if self.damage is None else {**vars(self.damage), "message": str(self.damage)},
         }

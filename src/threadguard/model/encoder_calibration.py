@@ -22,6 +22,7 @@ from threadguard.attributes import ATTRIBUTES, FLAGGING_ATTRIBUTES
 from threadguard.datasets.loaders import load
 from threadguard.model.encoder import CONFIG_FILE, EncoderArtifact
 from threadguard.model.linear import sigmoid
+from threadguard.model.train import SpanMetric
 
 HEALTHY_FLAG_SHARE = 0.004  # per attribute; the union over seven attributes stays near 1-2 %
 AUTO_RECALL = 0.98
@@ -45,11 +46,16 @@ def auto_threshold(fast_max: np.ndarray, accurate_flagged: np.ndarray, recall: f
 
 
 def calibrate(
-    encoder: EncoderArtifact, data_dir: Path | None, progress: Callable[[str], None] = print
+    encoder: EncoderArtifact,
+    data_dir: Path | None,
+    fast_proba: Callable[[list[str]], np.ndarray],
+    span_metric: SpanMetric,
+    progress: Callable[[str], None] = print,
 ) -> EncoderArtifact:
-    from threadguard.eval.metrics import mean_span_f1
+    """Flag thresholds, the `auto` hand-over (against `fast_proba`, the shipped fast tier's
+    probabilities) and the span rule (best `span_metric` on SemEval trial), written into the encoder's
+    config. The caller passes the fast tier and the metric: model/ depends on neither scorer nor eval."""
     from threadguard.model.occlusion import occlusion_spans
-    from threadguard.scorer import Scorer
     from threadguard.text.utf16 import Utf16Index
 
     ucc = load("ucc", data_dir)
@@ -61,7 +67,7 @@ def calibrate(
     columns = [ATTRIBUTES.index(a) for a in FLAGGING_ATTRIBUTES]
     cut = np.array([thresholds[a] for a in FLAGGING_ATTRIBUTES])
     flagged = (probabilities[:, columns] >= cut).any(axis=1)
-    fast = Scorer.load(tier="fast").predict_proba(val["text"].tolist()).max(axis=1)
+    fast = fast_proba(val["text"].tolist()).max(axis=1)
     auto = auto_threshold(fast, flagged)
 
     spans = load("toxic_spans_semeval", data_dir)
@@ -88,7 +94,7 @@ def calibrate(
             index = Utf16Index(text)
             ranges = [(index.to_index(s.begin), index.to_index(s.end)) for s in found.get("TOXICITY", [])]
             predicted.append({i for begin, end in ranges for i in range(begin, end)})
-        f1 = mean_span_f1(predicted, gold)
+        f1 = span_metric(predicted, gold)
         progress(f"span word drop {drop}: trial span F1 {f1:.3f}")
         best = max(best, (f1, drop))
 

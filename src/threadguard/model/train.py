@@ -22,7 +22,6 @@ from sklearn.metrics import roc_auc_score
 from threadguard.attributes import ATTRIBUTES
 from threadguard.datasets.loaders import load
 from threadguard.datasets.registry import training_licence
-from threadguard.eval.metrics import mean_span_f1
 from threadguard.model.artifact import Artifact
 from threadguard.model.counterfactual import augment
 from threadguard.model.explain import original_range, token_runs
@@ -32,6 +31,8 @@ from threadguard.model.lexicon import Lexicon, lexicon_dir, mild_profanity
 from threadguard.model.linear import MultiOutputLogistic
 
 Progress = Callable[[str], None]
+# (predicted, gold) character-offset sets per post -> one score, e.g. eval.metrics.mean_span_f1
+SpanMetric = Callable[[Sequence[set[int]], Sequence[set[int]]], float]
 
 DEFAULT_CONFIG: dict[str, Any] = {
     "word_bits": 18,
@@ -100,9 +101,10 @@ def dev_metrics(model: MultiOutputLogistic, featuriser: Featuriser, analyses, fr
 
 
 def tune_spans(
-    featuriser: Featuriser, model: MultiOutputLogistic, data_dir: Path | None
+    featuriser: Featuriser, model: MultiOutputLogistic, data_dir: Path | None, span_metric: SpanMetric
 ) -> tuple[float, float, float]:
-    """Token threshold and minimum TOXICITY probability maximising span F1 on SemEval's trial split."""
+    """Token threshold and minimum TOXICITY probability maximising `span_metric` on SemEval's trial
+    split."""
     trial = load("toxic_spans_semeval", data_dir)
     trial = trial[trial["split"] == "trial"]
     texts = trial["text"].tolist()
@@ -122,7 +124,7 @@ def tune_spans(
                         b, e = original_range(analysis, spans, first, last)
                         chars.update(range(b, e))
                 predicted.append(chars)
-            f1 = mean_span_f1(predicted, gold)
+            f1 = span_metric(predicted, gold)
             if f1 > best[0]:
                 best = (f1, token_threshold, min_probability)
     return best
@@ -161,9 +163,13 @@ def train(
     limit: int | None = None,
     progress: Progress = print,
     teacher: Teacher | None = None,
+    *,
+    span_metric: SpanMetric,
 ) -> Artifact:
     """Fit the fast tier. With a `teacher` the fit learns from its soft labels too; the held-out rows
-    are still measured against the human (and lexicon) labels alone."""
+    are still measured against the human (and lexicon) labels alone. `span_metric` (the evaluation's
+    mean span F1, passed in so that training does not depend on the evaluation package) chooses the
+    span thresholds on a full run."""
     started = time.perf_counter()
     config = dict(DEFAULT_CONFIG)
     lexicon_root = lexicon_dir()
@@ -195,7 +201,7 @@ def train(
 
     if limit is None:
         progress("choosing span thresholds on the SemEval-2021 trial split")
-        f1, token_threshold, min_probability = tune_spans(featuriser, model, data_dir)
+        f1, token_threshold, min_probability = tune_spans(featuriser, model, data_dir, span_metric)
         config["span_token_threshold"] = token_threshold
         config["span_min_probability"] = min_probability
         metrics["span_trial_f1"] = round(f1, 4)

@@ -1,4 +1,4 @@
-"""CLI verbs of the server: `serve`, `db upgrade|current`,
+"""CLI verbs of the server: `serve`, `db upgrade|current|purge`,
 `users create|list|keys|set-password|create-key|revoke-key`.
 Heavy imports happen inside the functions so that `threadguard --help` stays fast."""
 
@@ -15,7 +15,7 @@ DbOption = Annotated[
 ]
 DEFAULT_DB = "sqlite:///threadguard.db"
 
-db_app = typer.Typer(no_args_is_help=True, help="Database schema migrations.")
+db_app = typer.Typer(no_args_is_help=True, help="Database schema migrations and retention.")
 users_app = typer.Typer(no_args_is_help=True, help="Moderator accounts and API keys.")
 
 
@@ -83,6 +83,51 @@ def db_current(db: DbOption = DEFAULT_DB) -> None:
     from threadguard.store.database import current_revision, make_engine
 
     typer.echo(current_revision(make_engine(db)) or "empty (run `threadguard db upgrade`)")
+
+
+@db_app.command("purge")
+def db_purge(
+    older_than: Annotated[
+        str | None,
+        typer.Option(
+            help="delete what is older than this: 90d (days) or 12w (weeks); default: the "
+            "retention setting, THREADGUARD_RETENTION_DAYS"
+        ),
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="count what would go; delete nothing")] = False,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Retention: delete stored comments (with their scores and moderation state), emptied threads and
+    suggested-score feedback older than the cutoff. The audit log is kept, and the purge is audited."""
+    from datetime import timedelta
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from threadguard.service.settings import Settings
+    from threadguard.store.database import make_engine, session_factory, upgrade
+    from threadguard.store.retention import parse_age, purge
+
+    try:
+        if older_than is not None:
+            age = parse_age(older_than)
+        elif (days := Settings.from_env().retention_days) is not None:
+            age = timedelta(days=days)
+        else:
+            raise ValueError("give --older-than (e.g. 90d) or set THREADGUARD_RETENTION_DAYS")
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--older-than") from None
+    engine = make_engine(db)
+    upgrade(engine)
+    with session_factory(engine).begin() as session:
+        purged = purge(session, age, actor="cli", dry_run=dry_run)
+    verb = "would delete (dry run)" if dry_run else "deleted"
+    table = Table("table", verb, title=f"received before {purged.cutoff:%Y-%m-%d %H:%M} UTC")
+    for name, count in purged.rows():
+        table.add_row(name, f"{count:,}")
+    Console().print(table)
+    if not dry_run:
+        typer.echo("the audit log is kept; this purge is in it (action 'purge')")
 
 
 @users_app.command("create")

@@ -20,6 +20,10 @@ from threadguard.thread.scoring import score_thread
 NOT_SCORED = Decision("approve", ["no text to score"])
 
 
+class UnreadableUploadError(ValueError):
+    """The upload is gzip-compressed but nothing in it decompresses: a clear 400, not an empty success."""
+
+
 @dataclass
 class IngestResult:
     threads: int = 0
@@ -63,6 +67,8 @@ def ingest_file(rt: Runtime, path: Path, format: str, community: str, actor: str
     for index, thread in enumerate(read_threads(path, format, report)):
         stored = store_thread(rt, thread, community, actor, fallback_key=f"{name}#{index}")
         result.add(stored)
+    if report.damage and not report.comments_read:
+        raise UnreadableUploadError(f"{name} is not a readable gzip file: {report.damage}")
     report.source = name
     result.report = report.as_dict()
     return result

@@ -12,12 +12,13 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import IntegrityError
 
 from threadguard.attributes import ATTRIBUTES
 from threadguard.ingest import FORMATS, UnknownFormatError
 from threadguard.service.auth import Caller, check_scope, requires
 from threadguard.service.errors import ApiError
-from threadguard.service.ingestion import ingest_file, store_thread
+from threadguard.service.ingestion import UnreadableUploadError, ingest_file, store_thread
 from threadguard.service.perspective import DEFAULT_COMMUNITY, MAX_COMMENT_BYTES
 from threadguard.service.runtime import runtime
 from threadguard.service.validation import RequestBody
@@ -31,7 +32,7 @@ from threadguard.store.comments import (
     parent_of,
     queue,
 )
-from threadguard.store.decisions import DecisionError, decide
+from threadguard.store.decisions import DecisionError, RequestIdReusedError, decide
 from threadguard.store.schema import AuditEntry, CommentRow
 from threadguard.thread.context import Context
 from threadguard.thread.model import Comment
@@ -292,7 +293,7 @@ async def ingest_export(
             result = await run_in_threadpool(
                 ingest_file, runtime(request), path, format, community, caller.username, name
             )
-        except UnknownFormatError as exc:
+        except (UnknownFormatError, UnreadableUploadError) as exc:
             raise ApiError(400, str(exc)) from None
     return IngestResponse(**result.as_dict())
 
@@ -347,17 +348,25 @@ def record_decision(body: DecisionRequest, request: Request, caller: Moderator) 
     Send a `request_id` to make retries safe: the same id is applied once."""
     if body.action == "reopen":
         check_scope(caller, "admin")
-    with runtime(request).sessions() as session:
-        try:
-            rows, applied = decide(
-                session, body.comment_ids, body.action, caller.username, body.reason, body.request_id
+    for attempt in range(2):
+        with runtime(request).sessions() as session:
+            try:
+                rows, applied = decide(
+                    session, body.comment_ids, body.action, caller.username, body.reason, body.request_id
+                )
+                session.commit()
+            except RequestIdReusedError as exc:
+                raise ApiError(409, str(exc)) from None
+            except DecisionError as exc:
+                raise ApiError(400 if "unknown action" in str(exc) else 404, str(exc)) from None
+            except IntegrityError:  # the same request_id committed by a concurrent request: look again
+                if attempt or body.request_id is None:
+                    raise
+                continue
+            return DecisionResponse(
+                applied=applied, comments=[CommentStatus(id=r.id, status=r.status) for r in rows]
             )
-            session.commit()
-        except DecisionError as exc:
-            raise ApiError(400 if "unknown action" in str(exc) else 404, str(exc)) from None
-        return DecisionResponse(
-            applied=applied, comments=[CommentStatus(id=r.id, status=r.status) for r in rows]
-        )
+    raise AssertionError("unreachable")
 
 
 @router.get("/authors/{author}")

@@ -20,6 +20,9 @@ class Settings:
     secure_cookies: bool = True  # session cookie only over HTTPS (browsers treat localhost as secure)
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))  # signs session cookies
     migrate: bool = True  # apply schema migrations when the app starts
+    # Stored comments older than this many days are deleted by `threadguard db purge` (run it daily,
+    # e.g. from cron); None keeps them forever. The audit log is always kept.
+    retention_days: int | None = None
 
     ENV = {  # noqa: RUF012
         "db_url": "THREADGUARD_DB",
@@ -30,7 +33,9 @@ class Settings:
         "secure_cookies": "THREADGUARD_SECURE_COOKIES",
         "secret_key": "THREADGUARD_SECRET_KEY",
         "migrate": "THREADGUARD_MIGRATE",
+        "retention_days": "THREADGUARD_RETENTION_DAYS",
     }
+    NUMBERS = ("retention_days",)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -40,7 +45,10 @@ class Settings:
             if raw is None or raw == "":
                 continue
             is_flag = isinstance(getattr(cls, name, None), bool)
-            values[name] = raw.lower() in ("1", "true", "yes") if is_flag else raw
+            if name in cls.NUMBERS:
+                values[name] = _positive_int(variable, raw)
+            else:
+                values[name] = raw.lower() in ("1", "true", "yes") if is_flag else raw
         return cls(**values)  # type: ignore[arg-type]
 
     def to_env(self) -> dict[str, str]:
@@ -51,3 +59,14 @@ class Settings:
             if value is not None:
                 out[variable] = ("1" if value else "0") if isinstance(value, bool) else str(value)
         return out
+
+
+def _positive_int(variable: str, raw: str) -> int:
+    """A whole number of at least 1 from the environment, or a ValueError that names the variable."""
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ValueError(f"{variable} must be a whole number of at least 1, not {raw[:40]!r}")
+    return value

@@ -17,6 +17,11 @@ class DecisionError(ValueError):
     """An unknown action or comment; nothing was changed."""
 
 
+class RequestIdReusedError(DecisionError):
+    """A `request_id` already used for another action or another set of comments; nothing was changed
+    (the client must send a new id for a new decision)."""
+
+
 def decide(
     session: Session,
     comment_ids: Sequence[int],
@@ -28,7 +33,8 @@ def decide(
     """Apply `action` to every comment (all or none) and audit each; returns (comments, applied).
 
     A retry with the same `request_id` (a client that lost the response, a server killed before it
-    answered) changes nothing and returns applied=False, so a decision is never recorded twice."""
+    answered) changes nothing and returns applied=False, so a decision is never recorded twice. The same
+    id sent with other comments or another action is refused (RequestIdReusedError): it is not a retry."""
     if action not in ACTIONS:
         raise DecisionError(f"unknown action {action!r}; one of {', '.join(ACTIONS)}")
     ids = list(dict.fromkeys(comment_ids))
@@ -38,10 +44,20 @@ def decide(
     missing = [i for i in ids if i not in rows]
     if missing:
         raise DecisionError(f"no comments with ids {missing[:10]}")
-    if request_id is not None and session.scalar(
-        select(AuditEntry.id).where(AuditEntry.request_id == _entry_request_id(request_id, ids[0]))
-    ):
-        return [rows[i] for i in ids], False
+    if request_id is not None:
+        earlier = session.execute(
+            select(AuditEntry.comment_id, AuditEntry.action).where(
+                AuditEntry.request_id.startswith(_entry_request_id(request_id, None), autoescape=True)
+            )
+        ).all()
+        if earlier:
+            actions = {a for _, a in earlier}
+            if {c for c, _ in earlier} != set(ids) or actions != {action}:
+                raise RequestIdReusedError(
+                    f"request_id {request_id[:40]!r} was already used for a different decision "
+                    f"({'/'.join(sorted(actions))} of {len(earlier)} comment(s)); send a new request_id"
+                )
+            return [rows[i] for i in ids], False
     now = utcnow()
     for comment_id in ids:
         row = rows[comment_id]
@@ -55,5 +71,6 @@ def decide(
     return [rows[i] for i in ids], True
 
 
-def _entry_request_id(request_id: str, comment_id: int) -> str:
-    return f"{request_id[:40]}#{comment_id}"
+def _entry_request_id(request_id: str, comment_id: int | None) -> str:
+    """The audit entry's request id for one comment; with None, the prefix all of a request's share."""
+    return f"{request_id[:40]}#{'' if comment_id is None else comment_id}"

@@ -138,7 +138,8 @@ class AuditEntry(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     actor: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(32))
-    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"), index=True)
+    # No foreign key: the log outlives the comments it describes (retention deletes them, not it).
+    comment_id: Mapped[int | None] = mapped_column(Integer, index=True)
     reason: Mapped[str | None] = mapped_column(Text)
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
     request_id: Mapped[str | None] = mapped_column(String(64), unique=True)
