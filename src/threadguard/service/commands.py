@@ -35,6 +35,14 @@ def serve(
     secure_cookies: Annotated[
         bool, typer.Option(help="session cookie over HTTPS only (off: plain-HTTP LAN)")
     ] = True,
+    coral_secret: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--coral-secret",
+            help="signing secret of a Coral External Moderation Phase (repeat while rotating; "
+            "default: $THREADGUARD_CORAL_SIGNING_SECRETS, comma-separated)",
+        ),
+    ] = None,
 ) -> None:
     """Serve the Perspective-compatible API, the native API (/docs) and the moderator app (/)."""
     import os
@@ -54,6 +62,7 @@ def serve(
     settings = Settings(
         db_url=db, policy_path=policy, model_path=model, tier=tier, require_api_key=require_key,
         secure_cookies=secure_cookies, migrate=False,
+        coral_signing_secrets=",".join(coral_secret) if coral_secret else None,
     )  # fmt: skip
     if os.environ.get("THREADGUARD_SECRET_KEY"):
         settings.secret_key = os.environ["THREADGUARD_SECRET_KEY"]

@@ -20,6 +20,9 @@ class Settings:
     secure_cookies: bool = True  # session cookie only over HTTPS (browsers treat localhost as secure)
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))  # signs session cookies
     migrate: bool = True  # apply schema migrations when the app starts
+    # Coral's External Moderation Phase signing secrets, comma-separated (two while one is rotated);
+    # None: POST /integrations/coral/moderation is off
+    coral_signing_secrets: str | None = None
 
     ENV = {  # noqa: RUF012
         "db_url": "THREADGUARD_DB",
@@ -30,6 +33,7 @@ class Settings:
         "secure_cookies": "THREADGUARD_SECURE_COOKIES",
         "secret_key": "THREADGUARD_SECRET_KEY",
         "migrate": "THREADGUARD_MIGRATE",
+        "coral_signing_secrets": "THREADGUARD_CORAL_SIGNING_SECRETS",
     }
 
     @classmethod
@@ -42,6 +46,10 @@ class Settings:
             is_flag = isinstance(getattr(cls, name, None), bool)
             values[name] = raw.lower() in ("1", "true", "yes") if is_flag else raw
         return cls(**values)  # type: ignore[arg-type]
+
+    @property
+    def coral_secrets(self) -> list[str]:
+        return [s.strip() for s in (self.coral_signing_secrets or "").split(",") if s.strip()]
 
     def to_env(self) -> dict[str, str]:
         """The environment that makes `from_env` rebuild these settings in a worker process."""
