@@ -35,6 +35,10 @@ def serve(
     secure_cookies: Annotated[
         bool, typer.Option(help="session cookie over HTTPS only (off: plain-HTTP LAN)")
     ] = True,
+    score_unsupported_languages: Annotated[
+        bool,
+        typer.Option(help="score comments:analyze in languages the model lacks as English (not 400)"),
+    ] = False,
     coral_secret: Annotated[
         list[str] | None,
         typer.Option(
@@ -63,6 +67,7 @@ def serve(
         db_url=db, policy_path=policy, model_path=model, tier=tier, require_api_key=require_key,
         secure_cookies=secure_cookies, migrate=False,
         coral_signing_secrets=",".join(coral_secret) if coral_secret else None,
+        score_unsupported_languages=score_unsupported_languages,
     )  # fmt: skip
     if os.environ.get("THREADGUARD_SECRET_KEY"):
         settings.secret_key = os.environ["THREADGUARD_SECRET_KEY"]

@@ -136,8 +136,10 @@ async def analyze(body: AnalyzeRequest, request: Request, caller: CallerDep) -> 
     rt = runtime(request)
     text = comment_text(body.comment)
     attributes = check_attributes(body.requestedAttributes)
-    requested = requested_languages(body.languages, attributes)
-    check_detected_language(rt.scorer.scorer.languages.detect([text])[0], requested, attributes)
+    lenient = rt.settings.score_unsupported_languages
+    requested = requested_languages(body.languages, attributes, lenient)
+    if not lenient:
+        check_detected_language(rt.scorer.scorer.languages.detect([text])[0], requested, attributes)
     context = request_context(body.context)
     # spans cost most of the accurate tier's time: only when asked for, or kept for the moderator app
     spans = bool(body.spanAnnotations) or not body.doNotStore
@@ -220,9 +222,15 @@ def language_error(attributes: dict[str, AttributeParameters], languages: list[s
     )  # fmt: skip
 
 
-def requested_languages(languages: list[str] | None, attributes: dict[str, AttributeParameters]) -> list[str]:
-    """The client's languages; at least one must be supported. Empty means: detect."""
+def requested_languages(
+    languages: list[str] | None, attributes: dict[str, AttributeParameters], lenient: bool = False
+) -> list[str]:
+    """The client's languages; at least one must be supported. Empty means: detect. `lenient`
+    (Settings.score_unsupported_languages) drops unsupported ones instead, so the comment is scored
+    as English and the response's `languages` says so."""
     requested = [normalise_language(code) for code in languages or [] if code.strip()]
+    if lenient:
+        return [code for code in requested if code in SUPPORTED_LANGUAGES]
     if requested and not any(code in SUPPORTED_LANGUAGES for code in requested):
         raise language_error(attributes, requested)
     return requested

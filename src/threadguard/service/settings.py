@@ -23,6 +23,9 @@ class Settings:
     # Coral's External Moderation Phase signing secrets, comma-separated (two while one is rotated);
     # None: POST /integrations/coral/moderation is off
     coral_signing_secrets: str | None = None
+    # comments:analyze in a language the model was not trained on (Coral's es, fr, de, pt sites):
+    # False answers Perspective's 400; True scores it as English and says so in `languages`
+    score_unsupported_languages: bool = False
 
     ENV = {  # noqa: RUF012
         "db_url": "THREADGUARD_DB",
@@ -34,6 +37,7 @@ class Settings:
         "secret_key": "THREADGUARD_SECRET_KEY",
         "migrate": "THREADGUARD_MIGRATE",
         "coral_signing_secrets": "THREADGUARD_CORAL_SIGNING_SECRETS",
+        "score_unsupported_languages": "THREADGUARD_SCORE_UNSUPPORTED_LANGUAGES",
     }
 
     @classmethod
