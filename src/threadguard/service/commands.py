@@ -15,6 +15,7 @@ DEFAULT_DB = "sqlite:///threadguard.db"
 
 db_app = typer.Typer(no_args_is_help=True, help="Database schema migrations.")
 users_app = typer.Typer(no_args_is_help=True, help="Moderator accounts and API keys.")
+feedback_app = typer.Typer(no_args_is_help=True, help="Labelled feedback: suggested scores, decisions.")
 
 
 def serve(
@@ -159,3 +160,29 @@ def users_revoke_key(
             typer.echo(f"error: no active key {key_id}", err=True)
             raise typer.Exit(2)
     typer.echo(f"revoked key {key_id}")
+
+
+@feedback_app.command("export")
+def feedback_export(
+    out: Annotated[str, typer.Option("--out", help="JSONL file to write, - for stdout")] = "-",
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Export every label (suggestscore feedback, moderators' decisions) as JSONL: text, labels, source,
+    community."""
+    import json
+    import sys
+
+    from threadguard.store.database import make_engine, session_factory
+    from threadguard.store.feedback import labelled_rows
+
+    target = sys.stdout if out == "-" else open(out, "w", encoding="utf-8")  # noqa: SIM115
+    count = 0
+    try:
+        with session_factory(make_engine(db))() as session:
+            for row in labelled_rows(session):
+                target.write(json.dumps(row, ensure_ascii=False) + "\n")
+                count += 1
+    finally:
+        if target is not sys.stdout:
+            target.close()
+    typer.echo(f"exported {count} labelled rows", err=True)
