@@ -60,6 +60,7 @@ def test_coral_feedback_is_stored_as_a_labelled_row(client_keys, texts) -> None:
         (row,) = session.scalars(select(Feedback))
     assert row.text == texts["insult_after_emoji"] and row.attribute_scores == {"TOXICITY": 1}
     assert (row.community, row.client_token) == ("Coral:https://comments.example.com", "comment:c-42")
+    assert row.context == {"coral": meta}  # Coral's ids, not read as a parent comment
 
 
 def test_unknown_fields_such_as_discourses_are_ignored(client_keys, texts) -> None:

@@ -6,6 +6,7 @@ Perspective's own, camelCase included, because clients send and read exactly the
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
@@ -167,11 +168,13 @@ async def suggest_score(body: SuggestScoreRequest, request: Request, caller: Cal
         raise ApiError(400, "attributeScores must name at least one attribute")
     requested = [normalise_language(code) for code in body.languages or []]
     detected = [code for code in rt.scorer.scorer.languages.identify([text]) if code != UNDETERMINED]
-    context = request_context(body.context)
+    coral = coral_feedback_ids(body.context)
+    context = None if coral else request_context(body.context)
     with rt.sessions.begin() as session:
         add_feedback(
             session, text, scores,
-            context={"article": context.article, "parent": context.parent} if context else {},
+            context={"coral": coral} if coral else
+            {"article": context.article, "parent": context.parent} if context else {},
             languages=requested or detected, community=body.communityId or DEFAULT_COMMUNITY,
             client_token=body.clientToken, api_key_id=caller.api_key_id,
         )  # fmt: skip
@@ -268,6 +271,19 @@ def request_context(context: RequestContext | None) -> Context | None:
         parent = texts[-1] if texts else None
     found = Context(article=article, parent=parent)
     return None if found.empty else found
+
+
+def coral_feedback_ids(context: RequestContext | None) -> dict[str, Any] | None:
+    """Coral's feedback puts `{"url", "Coral_comment_id", "reply_to_id_Coral_comment_id"}`, as a JSON
+    string, in its only context entry: ids to keep with the label, not a parent comment to read."""
+    entries = context.entries if context else None
+    if not entries or len(entries) != 1 or not entries[0].text:
+        return None
+    try:
+        found = json.loads(entries[0].text)
+    except ValueError:
+        return None
+    return found if isinstance(found, dict) and "Coral_comment_id" in found else None
 
 
 def entry_text(entry: TextEntry | None) -> str | None:
