@@ -460,9 +460,10 @@ def _write_json(payload: dict[str, Any], target: Path) -> None:
 
 # Verbs defined next to the code they drive; their heavy imports happen inside the function bodies.
 from threadguard.batch.commands import batch as batch_command  # noqa: E402
-from threadguard.service.commands import db_app, serve, users_app  # noqa: E402
+from threadguard.service.commands import db_app, feedback_app, serve, users_app  # noqa: E402
 
 app.command()(serve)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
+app.add_typer(feedback_app, name="feedback")
 app.command("batch")(batch_command)

@@ -14,7 +14,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from threadguard.policy import Policy
-from threadguard.service import errors, native, perspective
+from threadguard.service import coral, discovery, errors, moderations, native, perspective
 from threadguard.service.runtime import Runtime
 from threadguard.service.settings import Settings
 from threadguard.store.database import make_engine, session_factory, upgrade
@@ -54,6 +54,9 @@ def create_app(settings: Settings | None = None, scorer: ContextScorer | None = 
     errors.install(app)
     app.include_router(perspective.router)
     app.include_router(native.router)
+    app.include_router(moderations.router)
+    app.include_router(coral.router)
+    app.include_router(discovery.router)
 
     from threadguard.web import routes as web
 

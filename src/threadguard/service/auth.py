@@ -42,12 +42,16 @@ ANONYMOUS = Caller("anonymous", "client", scopes=frozenset({"analyze"}))
 
 
 def api_key_of(request: Request) -> str | None:
+    """`?key=`, a key header, or `Authorization: Bearer <key>` (how OpenAI-style clients send it)."""
     key = request.query_params.get("key")
     if key:
         return key
     for header in KEY_HEADERS:
         if request.headers.get(header):
             return request.headers[header]
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
     return None
 
 

@@ -17,6 +17,7 @@ DEFAULT_DB = "sqlite:///threadguard.db"
 
 db_app = typer.Typer(no_args_is_help=True, help="Database schema migrations and retention.")
 users_app = typer.Typer(no_args_is_help=True, help="Moderator accounts and API keys.")
+feedback_app = typer.Typer(no_args_is_help=True, help="Labelled feedback: suggested scores, decisions.")
 
 
 def serve(
@@ -37,6 +38,18 @@ def serve(
     secure_cookies: Annotated[
         bool, typer.Option(help="session cookie over HTTPS only (off: plain-HTTP LAN)")
     ] = True,
+    score_unsupported_languages: Annotated[
+        bool,
+        typer.Option(help="score comments:analyze in languages the model lacks as English (not 400)"),
+    ] = False,
+    coral_secret: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--coral-secret",
+            help="signing secret of a Coral External Moderation Phase (repeat while rotating; "
+            "default: $THREADGUARD_CORAL_SIGNING_SECRETS, comma-separated)",
+        ),
+    ] = None,
 ) -> None:
     """Serve the Perspective-compatible API, the native API (/docs) and the moderator app (/)."""
     import os
@@ -56,6 +69,8 @@ def serve(
     settings = Settings(
         db_url=db, policy_path=policy, model_path=model, tier=tier, require_api_key=require_key,
         secure_cookies=secure_cookies, migrate=False,
+        coral_signing_secrets=",".join(coral_secret) if coral_secret else None,
+        score_unsupported_languages=score_unsupported_languages,
     )  # fmt: skip
     if os.environ.get("THREADGUARD_SECRET_KEY"):
         settings.secret_key = os.environ["THREADGUARD_SECRET_KEY"]
@@ -278,3 +293,29 @@ def users_revoke_key(
             typer.echo(f"error: no active key {key_id}", err=True)
             raise typer.Exit(2)
     typer.echo(f"revoked key {key_id}")
+
+
+@feedback_app.command("export")
+def feedback_export(
+    out: Annotated[str, typer.Option("--out", help="JSONL file to write, - for stdout")] = "-",
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Export every label (suggestscore feedback, moderators' decisions) as JSONL: text, labels, source,
+    community."""
+    import json
+    import sys
+
+    from threadguard.store.database import make_engine, session_factory
+    from threadguard.store.feedback import labelled_rows
+
+    target = sys.stdout if out == "-" else open(out, "w", encoding="utf-8")  # noqa: SIM115
+    count = 0
+    try:
+        with session_factory(make_engine(db))() as session:
+            for row in labelled_rows(session):
+                target.write(json.dumps(row, ensure_ascii=False) + "\n")
+                count += 1
+    finally:
+        if target is not sys.stdout:
+            target.close()
+    typer.echo(f"exported {count} labelled rows", err=True)

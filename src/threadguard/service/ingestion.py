@@ -4,6 +4,7 @@ what is missing."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from threadguard.ingest import IngestReport, read_threads
 from threadguard.policy import Decision
+from threadguard.scores import CommentScore
 from threadguard.service.runtime import Runtime
 from threadguard.store.comments import ThreadIngest, ingest_thread
 from threadguard.thread.model import Thread
@@ -50,6 +52,19 @@ def store_thread(rt: Runtime, thread: Thread, community: str, actor: str, fallba
     scored = score_thread(thread, rt.scorer)
     scores = [s.score for s in scored]
     decisions = [rt.policy.decide(s.attributes, community) if s else NOT_SCORED for s in scores]
+    return store_scored(rt, thread, scores, decisions, community, actor, fallback_key)
+
+
+def store_scored(
+    rt: Runtime,
+    thread: Thread,
+    scores: Sequence[CommentScore | None],
+    decisions: Sequence[Decision],
+    community: str,
+    actor: str,
+    fallback_key: str,
+) -> ThreadIngest:
+    """Store a thread whose comments are already scored and decided, in one transaction."""
     for attempt in range(2):
         try:
             with rt.sessions.begin() as session:

@@ -6,6 +6,7 @@ Perspective's own, camelCase included, because clients send and read exactly the
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
@@ -136,8 +137,10 @@ async def analyze(body: AnalyzeRequest, request: Request, caller: CallerDep) -> 
     rt = runtime(request)
     text = comment_text(body.comment)
     attributes = check_attributes(body.requestedAttributes)
-    requested = requested_languages(body.languages, attributes)
-    check_detected_language(rt.scorer.scorer.languages.detect([text])[0], requested, attributes)
+    lenient = rt.settings.score_unsupported_languages
+    requested = requested_languages(body.languages, attributes, lenient)
+    if not lenient:
+        check_detected_language(rt.scorer.scorer.languages.detect([text])[0], requested, attributes)
     context = request_context(body.context)
     # spans cost most of the accurate tier's time: only when asked for, or kept for the moderator app
     spans = bool(body.spanAnnotations) or not body.doNotStore
@@ -149,8 +152,9 @@ async def analyze(body: AnalyzeRequest, request: Request, caller: CallerDep) -> 
 
 
 @router.post("/comments:suggestscore", response_model=SuggestScoreResponse)
-async def suggest_score(body: SuggestScoreRequest, request: Request, caller: CallerDep) -> JSONResponse:
-    """Keep the client's scores for a comment as a labelled example for retraining."""
+def suggest_score(body: SuggestScoreRequest, request: Request, caller: CallerDep) -> SuggestScoreResponse:
+    """Keep the client's scores for a comment as a labelled example for retraining. A plain function:
+    FastAPI runs it in the thread pool, so language detection and the database never block the loop."""
     rt = runtime(request)
     text = comment_text(body.comment)
     scores = {}
@@ -165,16 +169,18 @@ async def suggest_score(body: SuggestScoreRequest, request: Request, caller: Cal
         raise ApiError(400, "attributeScores must name at least one attribute")
     requested = [normalise_language(code) for code in body.languages or []]
     detected = [code for code in rt.scorer.scorer.languages.identify([text]) if code != UNDETERMINED]
-    context = request_context(body.context)
+    coral = coral_feedback_ids(body.context)
+    context = None if coral else request_context(body.context)
     with rt.sessions.begin() as session:
         add_feedback(
             session, text, scores,
-            context={"article": context.article, "parent": context.parent} if context else {},
+            context={"coral": coral} if coral else
+            {"article": context.article, "parent": context.parent} if context else {},
             languages=requested or detected, community=body.communityId or DEFAULT_COMMUNITY,
             client_token=body.clientToken, api_key_id=caller.api_key_id,
         )  # fmt: skip
-    return JSONResponse(
-        {"detectedLanguages": detected, "requestedLanguages": requested, "clientToken": body.clientToken}
+    return SuggestScoreResponse(
+        detectedLanguages=detected, requestedLanguages=requested, clientToken=body.clientToken
     )
 
 
@@ -220,9 +226,15 @@ def language_error(attributes: dict[str, AttributeParameters], languages: list[s
     )  # fmt: skip
 
 
-def requested_languages(languages: list[str] | None, attributes: dict[str, AttributeParameters]) -> list[str]:
-    """The client's languages; at least one must be supported. Empty means: detect."""
+def requested_languages(
+    languages: list[str] | None, attributes: dict[str, AttributeParameters], lenient: bool = False
+) -> list[str]:
+    """The client's languages; at least one must be supported. Empty means: detect. `lenient`
+    (Settings.score_unsupported_languages) drops unsupported ones instead, so the comment is scored
+    as English and the response's `languages` says so."""
     requested = [normalise_language(code) for code in languages or [] if code.strip()]
+    if lenient:
+        return [code for code in requested if code in SUPPORTED_LANGUAGES]
     if requested and not any(code in SUPPORTED_LANGUAGES for code in requested):
         raise language_error(attributes, requested)
     return requested
@@ -260,6 +272,19 @@ def request_context(context: RequestContext | None) -> Context | None:
         parent = texts[-1] if texts else None
     found = Context(article=article, parent=parent)
     return None if found.empty else found
+
+
+def coral_feedback_ids(context: RequestContext | None) -> dict[str, Any] | None:
+    """Coral's feedback puts `{"url", "Coral_comment_id", "reply_to_id_Coral_comment_id"}`, as a JSON
+    string, in its only context entry: ids to keep with the label, not a parent comment to read."""
+    entries = context.entries if context else None
+    if not entries or len(entries) != 1 or not entries[0].text:
+        return None
+    try:
+        found = json.loads(entries[0].text)
+    except ValueError:
+        return None
+    return found if isinstance(found, dict) and "Coral_comment_id" in found else None
 
 
 def entry_text(entry: TextEntry | None) -> str | None:

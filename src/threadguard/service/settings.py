@@ -23,6 +23,12 @@ class Settings:
     # Stored comments older than this many days are deleted by `threadguard db purge` (run it daily,
     # e.g. from cron); None keeps them forever. The audit log is always kept.
     retention_days: int | None = None
+    # Coral's External Moderation Phase signing secrets, comma-separated (two while one is rotated);
+    # None: POST /integrations/coral/moderation is off
+    coral_signing_secrets: str | None = None
+    # comments:analyze in a language the model was not trained on (Coral's es, fr, de, pt sites):
+    # False answers Perspective's 400; True scores it as English and says so in `languages`
+    score_unsupported_languages: bool = False
 
     ENV = {  # noqa: RUF012
         "db_url": "THREADGUARD_DB",
@@ -34,6 +40,8 @@ class Settings:
         "secret_key": "THREADGUARD_SECRET_KEY",
         "migrate": "THREADGUARD_MIGRATE",
         "retention_days": "THREADGUARD_RETENTION_DAYS",
+        "coral_signing_secrets": "THREADGUARD_CORAL_SIGNING_SECRETS",
+        "score_unsupported_languages": "THREADGUARD_SCORE_UNSUPPORTED_LANGUAGES",
     }
     NUMBERS = ("retention_days",)
 
@@ -50,6 +58,10 @@ class Settings:
             else:
                 values[name] = raw.lower() in ("1", "true", "yes") if is_flag else raw
         return cls(**values)  # type: ignore[arg-type]
+
+    @property
+    def coral_secrets(self) -> list[str]:
+        return [s.strip() for s in (self.coral_signing_secrets or "").split(",") if s.strip()]
 
     def to_env(self) -> dict[str, str]:
         """The environment that makes `from_env` rebuild these settings in a worker process."""

@@ -178,6 +178,18 @@ def get_thread(session: Session, thread_id: int | None) -> ThreadRow | None:
     return session.get(ThreadRow, thread_id) if thread_id is not None else None
 
 
+def stored_thread(session: Session, thread: Thread, fallback: str) -> ThreadRow | None:
+    """The stored row of `thread` (the same key ingest_thread gives it), if it is stored."""
+    return session.scalar(select(ThreadRow).where(ThreadRow.key_hash == thread_key(thread, fallback)))
+
+
+def thread_comment(session: Session, thread_id: int, external_id: str) -> CommentRow | None:
+    """A thread's comment by the source's own id."""
+    return session.scalar(
+        select(CommentRow).where(CommentRow.thread_id == thread_id, CommentRow.external_id == external_id)
+    )
+
+
 def parent_of(session: Session, comment: CommentRow) -> CommentRow | None:
     if comment.thread_id is None or comment.parent_external_id is None:
         return None

@@ -1,13 +1,15 @@
-"""Suggested scores (comments:suggestscore) kept as labelled examples for retraining."""
+"""Suggested scores (comments:suggestscore) kept as labelled examples for retraining, and the export
+of every label the store holds: suggested scores and moderators' decisions."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from threadguard.store.schema import Feedback
+from threadguard.store.schema import CommentRow, Feedback
 
 
 def add_feedback(
@@ -30,3 +32,21 @@ def add_feedback(
 
 def all_feedback(session: Session, limit: int = 1000) -> list[Feedback]:
     return list(session.scalars(select(Feedback).order_by(Feedback.id).limit(limit)))
+
+
+def labelled_rows(session: Session) -> Iterator[dict[str, Any]]:
+    """One dict per label: suggested scores (source "suggestscore", labels = the scores) and comments a
+    moderator approved or rejected (source "moderator", labels = {"moderator": "approved" | "rejected"});
+    the policy's own automatic decisions are not labels and are left out."""
+    for row in session.scalars(select(Feedback).order_by(Feedback.id)):
+        yield {"text": row.text, "labels": row.attribute_scores, "source": "suggestscore",
+               "community": row.community, "client_token": row.client_token}  # fmt: skip
+    decided = (
+        select(CommentRow)
+        .where(CommentRow.status.in_(("approved", "rejected")), CommentRow.decided_by.is_not(None))
+        .where(CommentRow.decided_by != "policy")
+        .order_by(CommentRow.id)
+    )
+    for comment in session.scalars(decided):
+        yield {"text": comment.text, "labels": {"moderator": comment.status}, "source": "moderator",
+               "community": comment.community, "client_token": None}  # fmt: skip

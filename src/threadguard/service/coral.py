@@ -1,0 +1,212 @@
+"""Coral Talk's External Moderation Phase: `POST /integrations/coral/moderation`.
+
+Coral (coralproject/talk, server/src/core/server/services/comments/pipeline/phases/external.ts) POSTs
+each new or edited comment, pretty-printed JSON signed with the phase's secret in `X-Coral-Signature:
+sha256=<hex HMAC-SHA256 of the raw body>` (several, comma-separated, while a secret is rotated). We
+verify the signature against every configured secret, score the comment with its thread context,
+store it, and answer with the policy's action in Coral's own enums; Coral drops an answer holding any
+value outside them, so the response models below admit nothing else.
+
+The policy's action becomes Coral's answer:
+- approve: 204, no decision (Coral's own phases go on deciding);
+- review: 200, status SYSTEM_WITHHELD (held for a moderator) with a COMMENT_DETECTED_TOXIC flag;
+- reject: 200, status REJECTED with that flag and moderationAction.rejectionReason.code from
+  REJECTION_CODES (the first of the deciding attributes that has one, else OFFENSIVE).
+
+Threads: a story is a thread (source "coral", keyed by the story's id); the community is
+"Coral:<tenantDomain>". Coral's request does not carry the new comment's own id, so comments arriving
+here are stored under an id made from author, parent and text; a reply's parent is found by Coral's id
+when it is in the story's thread (stored through /api/v1/threads or an ingested export with source
+"coral" and the story's id), and the reply is then scored with it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import Literal
+
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, ConfigDict, ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from threadguard.ingest.html_text import html_to_text
+from threadguard.policy import Decision
+from threadguard.service.errors import ApiError, validation_message
+from threadguard.service.ingestion import store_scored
+from threadguard.service.perspective import MAX_COMMENT_BYTES
+from threadguard.service.runtime import Runtime, runtime
+from threadguard.service.validation import RequestBody
+from threadguard.store.comments import stored_thread, thread_comment
+from threadguard.thread.model import Comment, Thread
+from threadguard.thread.scoring import thread_context
+
+CommentStatus = Literal["NONE", "APPROVED", "REJECTED", "PREMOD", "SYSTEM_WITHHELD"]
+RejectionCode = Literal["OFFENSIVE", "ABUSIVE", "HATE_SPEECH", "HARASSMENT_BULLYING"]
+MAX_BODY = 256 * 1024  # Coral's request is the comment plus a few ids
+SIGNATURE_HEADER = "x-coral-signature"
+SOURCE = "coral"
+ACTOR = "coral"
+# Coral's REJECTION_REASON_CODE for the attribute that decided a rejection (first match wins).
+REJECTION_CODES: dict[str, RejectionCode] = {
+    "IDENTITY_ATTACK": "HATE_SPEECH",
+    "THREAT": "ABUSIVE",
+    "INSULT": "HARASSMENT_BULLYING",
+}
+DEFAULT_REJECTION_CODE: RejectionCode = "OFFENSIVE"
+
+router = APIRouter(tags=["Coral Talk"])
+
+
+class Lenient(RequestBody):
+    model_config = ConfigDict(extra="ignore")
+
+
+class CoralComment(Lenient):
+    body: str
+    parentID: str | None = None
+
+
+class CoralAuthor(Lenient):
+    id: str
+    role: str | None = None
+
+
+class CoralStory(Lenient):
+    id: str
+    url: str | None = None
+
+
+class CoralSite(Lenient):
+    id: str | None = None
+
+
+class CoralRequest(Lenient):
+    """ExternalModerationRequest in Coral's external.ts; unknown fields are ignored."""
+
+    action: Literal["NEW", "EDIT"]
+    comment: CoralComment
+    author: CoralAuthor
+    story: CoralStory
+    site: CoralSite | None = None
+    tenantID: str
+    tenantDomain: str
+
+
+class CoralAction(BaseModel):
+    actionType: Literal["FLAG"] = "FLAG"
+    reason: Literal["COMMENT_DETECTED_TOXIC", "COMMENT_DETECTED_SPAM"] = "COMMENT_DETECTED_TOXIC"
+
+
+class CoralRejectionReason(BaseModel):
+    code: RejectionCode
+
+
+class CoralModerationAction(BaseModel):
+    status: CommentStatus
+    rejectionReason: CoralRejectionReason | None = None
+
+
+class CoralResponse(BaseModel):
+    """ExternalModerationResponse: only values from Coral's enums."""
+
+    actions: list[CoralAction]
+    status: CommentStatus
+    tags: list[Literal["FEATURED", "STAFF"]] = []
+    moderationAction: CoralModerationAction | None = None
+
+
+@router.post(
+    "/integrations/coral/moderation",
+    response_model=CoralResponse,
+    responses={204: {"description": "No decision: Coral carries on with its own phases."}},
+)
+async def coral_moderation(request: Request) -> Response:
+    """Moderate a comment for Coral's External Moderation Phase (signed with X-Coral-Signature)."""
+    rt = runtime(request)
+    secrets = rt.settings.coral_secrets
+    if not secrets:
+        raise ApiError(
+            404, "Coral external moderation is off: set THREADGUARD_CORAL_SIGNING_SECRETS "
+            "or start the server with --coral-secret",
+        )  # fmt: skip
+    raw = await request.body()
+    if len(raw) > MAX_BODY:
+        raise ApiError(413, f"request body larger than {MAX_BODY} bytes")
+    if not signature_valid(raw, request.headers.get(SIGNATURE_HEADER), secrets):
+        raise ApiError(401, "missing or wrong X-Coral-Signature")
+    try:
+        body = CoralRequest.model_validate_json(raw)
+    except ValidationError as exc:
+        raise ApiError(400, validation_message(exc.errors())) from None
+    text = html_to_text(body.comment.body)
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_COMMENT_BYTES:
+        raise ApiError(400, f"comment longer than {MAX_COMMENT_BYTES} bytes")
+    if not text.strip():
+        return Response(status_code=204)
+    decision = await run_in_threadpool(moderate, rt, body, text)  # scoring and the database: off the loop
+    answer = coral_answer(decision)
+    if answer is None:
+        return Response(status_code=204)
+    return Response(answer.model_dump_json(exclude_none=True), media_type="application/json")
+
+
+def signature_valid(raw: bytes, header: str | None, secrets: list[str]) -> bool:
+    """Whether any `sha256=<hex>` value of the header is the HMAC-SHA256 of `raw` under any secret;
+    each comparison in constant time."""
+    given = [
+        v.strip()[len("sha256=") :] for v in (header or "").split(",") if v.strip().startswith("sha256=")
+    ]
+    expected = [hmac.new(s.encode(), raw, hashlib.sha256).hexdigest() for s in secrets]
+    return any(hmac.compare_digest(e, g.lower()) for e in expected for g in given)
+
+
+def moderate(rt: Runtime, body: CoralRequest, text: str) -> Decision:
+    """Score the comment in its story's context, store it, and return the policy's decision."""
+    community = f"Coral:{body.tenantDomain}"[:128]
+    story, url = body.story.id[:255], body.story.url
+    parent_id = body.comment.parentID or None
+    comment = Comment(comment_id(body, text), parent_id, text, author=body.author.id[:255])
+    comments = [comment]
+    with rt.sessions() as session:
+        row = stored_thread(session, Thread(SOURCE, [], id=story, url=url), fallback=story)
+        if row is not None and parent_id is not None:
+            parent = thread_comment(session, row.id, parent_id)
+            if parent is not None:
+                comments.insert(0, Comment(parent_id, None, parent.text, author=parent.author))
+                comment.depth = parent.depth + 1
+    title, article = (row.title, row.article) if row else (None, None)
+    thread = Thread(SOURCE, comments, id=story, url=url, title=title, article=article)
+    context = thread_context(thread, comment, thread.by_id())
+    (score,) = rt.scorer.score([text], [context], False)
+    decision = rt.policy.decide(score.attributes, community)
+    stored = Thread(SOURCE, [comment], id=story, url=url)
+    store_scored(rt, stored, [score], [decision], community, ACTOR, fallback_key=story)
+    return decision
+
+
+def comment_id(body: CoralRequest, text: str) -> str:
+    """An id for a comment Coral sends without one: the same author, parent and text give the same id,
+    so a retried request stores nothing twice."""
+    key = "\0".join((body.author.id, body.comment.parentID or "", text))
+    return f"phase-{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()[:24]}"
+
+
+def coral_answer(decision: Decision) -> CoralResponse | None:
+    """The policy's decision in Coral's enums; None for no decision."""
+    if decision.action == "approve":
+        return None
+    flag = [CoralAction()]
+    if decision.action == "review":
+        return CoralResponse(actions=flag, status="SYSTEM_WITHHELD")
+    deciding = [reason.partition(" ")[0] for reason in decision.reasons]  # "THREAT >= 0.9" -> THREAT
+    code: RejectionCode = next(
+        (REJECTION_CODES[a] for a in deciding if a in REJECTION_CODES), DEFAULT_REJECTION_CODE
+    )
+    return CoralResponse(
+        actions=flag,
+        status="REJECTED",
+        moderationAction=CoralModerationAction(
+            status="REJECTED", rejectionReason=CoralRejectionReason(code=code)
+        ),
+    )
