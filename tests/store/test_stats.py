@@ -17,7 +17,7 @@ def test_daily_volume_and_flagged_share(session: Session) -> None:
         Comment("b", None, "y", created="2025-03-01T12:00:00Z"),
         Comment("c", None, "z", created="2025-03-02T09:00:00Z"),
     ]
-    scores = [score_of(THREAT=0.95), score_of(INSULT=0.7), score_of()]
+    scores = [score_of(THREAT=0.995), score_of(INSULT=0.7), score_of()]
     policy = Policy.load()
     decisions = [policy.decide(s.attributes) for s in scores]
     thread = make_thread("jsonl", comments, id="s")

@@ -45,7 +45,11 @@ def store_thread(rt: Runtime, thread: Thread, community: str, actor: str, fallba
     """Score and store one thread in one transaction; returns what was new."""
     scored = score_thread(thread, rt.scorer)
     scores = [s.score for s in scored]
-    decisions = [rt.policy.decide(s.attributes, community) if s else NOT_SCORED for s in scores]
+    decisions = [
+        rt.policy.decide(s.attributes, community, targets=s.targets, context_effect=s.context_effect,
+                         text=c.text) if s else NOT_SCORED
+        for c, s in zip(thread.comments, scores, strict=True)
+    ]  # fmt: skip
     for attempt in range(2):
         try:
             with rt.sessions.begin() as session:

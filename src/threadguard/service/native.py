@@ -91,7 +91,12 @@ async def analyze_batch(body: BatchRequest, request: Request, caller: CallerDep)
     rt = runtime(request)
     contexts = [Context(article=c.article, parent=c.parent) for c in body.comments]
     results = await run_in_threadpool(rt.scorer.score, [c.text for c in body.comments], contexts)
-    decisions = [rt.policy.decide(result.attributes, body.community) for result in results]
+    decisions = [
+        rt.policy.decide(
+            r.attributes, body.community, targets=r.targets, context_effect=r.context_effect, text=c.text
+        )
+        for c, r in zip(body.comments, results, strict=True)
+    ]
     if body.store:
         with rt.sessions.begin() as session:
             for comment, result, decision in zip(body.comments, results, decisions, strict=True):

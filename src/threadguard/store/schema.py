@@ -119,7 +119,7 @@ class CommentRow(Base):
     context_effect: Mapped[dict[str, Any]] = mapped_column(default=dict)
     language: Mapped[str] = mapped_column(String(16))
     model_version: Mapped[str] = mapped_column(String(64))
-    risk: Mapped[float] = mapped_column(Float, index=True)  # highest attribute probability
+    risk: Mapped[float] = mapped_column(Float, index=True)  # severity-weighted, policy/risk.py
     policy_action: Mapped[str] = mapped_column(String(16))  # approve | review | reject
     status: Mapped[str] = mapped_column(String(16), index=True)
     decided_by: Mapped[str | None] = mapped_column(String(64))
