@@ -12,7 +12,7 @@ runner = CliRunner()
 def test_admin_verbs_create_users_and_keys(tmp_path) -> None:
     db = f"sqlite:///{tmp_path / 'tg.db'}"
     assert "empty" in runner.invoke(app, ["db", "current", "--db", db]).output
-    assert "revision 0001" in runner.invoke(app, ["db", "upgrade", "--db", db]).output
+    assert "revision 0003" in runner.invoke(app, ["db", "upgrade", "--db", db]).output
     made = runner.invoke(
         app, ["users", "create", "alice", "--role", "admin", "--password", "long-password", "--db", db]
     )

@@ -28,6 +28,6 @@ def test_daily_volume_and_flagged_share(session: Session) -> None:
     assert days[0]["total"] == 2 and days[1]["total"] == 1
     assert days[0]["flagged"]["THREAT"] == 1 and days[0]["flagged_share"]["INSULT"] == 0.5
     assert days[1]["flagged_share"]["THREAT"] == 0.0
-    assert totals(session) == {"pending": 1, "escalated": 0, "approved": 1, "rejected": 1}
+    assert totals(session) == {"pending": 1, "escalated": 0, "reported": 0, "approved": 1, "rejected": 1}
     stricter = daily(session, dict.fromkeys(ATTRIBUTES, 0.5) | {"INSULT": 0.8})
     assert stricter[0]["flagged"]["INSULT"] == 0 and stricter[0]["flagged"]["THREAT"] == 1

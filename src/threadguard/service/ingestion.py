@@ -11,13 +11,11 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from threadguard.ingest import IngestReport, read_threads
-from threadguard.policy import Decision
 from threadguard.service.runtime import Runtime
 from threadguard.store.comments import ThreadIngest, ingest_thread
+from threadguard.store.moderation import decide_new
 from threadguard.thread.model import Thread
 from threadguard.thread.scoring import score_thread
-
-NOT_SCORED = Decision("approve", ["no text to score"])
 
 
 @dataclass
@@ -45,14 +43,12 @@ def store_thread(rt: Runtime, thread: Thread, community: str, actor: str, fallba
     """Score and store one thread in one transaction; returns what was new."""
     scored = score_thread(thread, rt.scorer)
     scores = [s.score for s in scored]
-    decisions = [
-        rt.policy.decide(s.attributes, community, targets=s.targets, context_effect=s.context_effect,
-                         text=c.text) if s else NOT_SCORED
-        for c, s in zip(thread.comments, scores, strict=True)
-    ]  # fmt: skip
+    items = [(c.text, c.author, s) for c, s in zip(thread.comments, scores, strict=True)]
     for attempt in range(2):
         try:
             with rt.sessions.begin() as session:
+                # the authors' standings and word lists as they are in this transaction
+                decisions = decide_new(session, rt.policy, community, items)
                 return ingest_thread(session, thread, scores, decisions, community, actor, fallback_key)
         except IntegrityError:  # another process stored the same thread at the same moment: look again
             if attempt:

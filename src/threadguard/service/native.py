@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from pydantic import Field
 
@@ -22,6 +23,7 @@ from threadguard.service.perspective import DEFAULT_COMMUNITY, MAX_COMMENT_BYTES
 from threadguard.service.runtime import runtime
 from threadguard.service.validation import RequestBody
 from threadguard.store import audit, stats
+from threadguard.store.authors import AuthorError, set_standing, standings_of
 from threadguard.store.comments import (
     QueueFilters,
     add_api_comment,
@@ -32,7 +34,8 @@ from threadguard.store.comments import (
     queue,
 )
 from threadguard.store.decisions import DecisionError, decide
-from threadguard.store.schema import AuditEntry, CommentRow
+from threadguard.store.moderation import decide_new
+from threadguard.store.schema import STATUSES, AuditEntry, AuthorStanding, CommentRow
 from threadguard.thread.context import Context
 from threadguard.thread.model import Comment
 from threadguard.thread.tree import make_thread
@@ -77,11 +80,18 @@ class ThreadRequest(RequestBody):
 
 class DecisionRequest(RequestBody):
     comment_ids: list[Annotated[int, Field(ge=1, le=2**62)]] = Field(..., min_length=1, max_length=500)
-    action: Literal["approve", "reject", "escalate", "reopen"]
+    action: Literal["approve", "reject", "escalate", "reopen", "report", "undo"]
     reason: str | None = Field(None, max_length=2000)
     request_id: str | None = Field(
         None, min_length=8, max_length=40, description="Retries with the same id are applied once."
     )
+
+
+class StandingRequest(RequestBody):
+    community: str = Field(DEFAULT_COMMUNITY, min_length=1, max_length=128)
+    action: Literal["ban", "suspend", "premoderate", "trust", "clear"]
+    reason: str | None = Field(None, max_length=2000)
+    until: datetime | None = Field(None, description="The end of a suspension (required for suspend).")
 
 
 @router.post("/analyze")
@@ -91,14 +101,10 @@ async def analyze_batch(body: BatchRequest, request: Request, caller: CallerDep)
     rt = runtime(request)
     contexts = [Context(article=c.article, parent=c.parent) for c in body.comments]
     results = await run_in_threadpool(rt.scorer.score, [c.text for c in body.comments], contexts)
-    decisions = [
-        rt.policy.decide(
-            r.attributes, body.community, targets=r.targets, context_effect=r.context_effect, text=c.text
-        )
-        for c, r in zip(body.comments, results, strict=True)
-    ]
-    if body.store:
-        with rt.sessions.begin() as session:
+    items = [(c.text, None, r) for c, r in zip(body.comments, results, strict=True)]
+    with rt.sessions.begin() as session:
+        decisions = decide_new(session, rt.policy, body.community, items)
+        if body.store:
             for comment, result, decision in zip(body.comments, results, decisions, strict=True):
                 add_api_comment(session, comment.text, result, decision, body.community)
     lines = []
@@ -155,7 +161,7 @@ async def ingest_export(
 async def moderation_queue(
     request: Request,
     caller: CallerDep,
-    status: Annotated[list[Literal["pending", "escalated", "approved", "rejected"]] | None, Query()] = None,
+    status: Annotated[list[Literal[STATUSES]] | None, Query()] = None,  # type: ignore[valid-type]
     attribute: Annotated[Literal[ATTRIBUTES] | None, Query()] = None,  # type: ignore[valid-type]
     min_score: Annotated[float, Query(ge=0, le=1)] = 0.0,
     community: Annotated[str | None, Query(max_length=128)] = None,
@@ -208,7 +214,7 @@ async def record_decision(body: DecisionRequest, request: Request, caller: Calle
             )
             session.commit()
         except DecisionError as exc:
-            raise ApiError(400 if "unknown action" in str(exc) else 404, str(exc)) from None
+            raise ApiError(404 if str(exc).startswith("no comments") else 400, str(exc)) from None
         return {"applied": applied, "comments": [{"id": r.id, "status": r.status} for r in rows]}
 
 
@@ -218,7 +224,30 @@ async def author(author: str, request: Request, caller: CallerDep) -> dict[str, 
     with runtime(request).sessions() as session:
         history = author_history(session, author[:255])
         history["recent"] = [comment_json(c) for c in history["recent"]]
+        history["standings"] = [standing_json(s) for s in standings_of(session, author[:255])]
         return history
+
+
+@router.post("/authors/{author}/standing")
+async def author_standing(
+    author: Annotated[str, PathParam(max_length=255)],
+    body: StandingRequest,
+    request: Request,
+    caller: CallerDep,
+) -> dict[str, Any]:
+    """Ban, suspend (until a time), premoderate, trust or clear an author in a community; audited.
+    The policy applies it to the author's next comments."""
+    with runtime(request).sessions.begin() as session:
+        try:
+            row = set_standing(session, body.community, author, body.action, caller.username, body.reason,
+                               body.until)  # fmt: skip
+        except AuthorError as exc:
+            raise ApiError(400, str(exc)) from None
+        return {
+            "author": author,
+            "community": body.community,
+            "standing": standing_json(row) if row else None,
+        }
 
 
 @router.get("/stats")
@@ -257,9 +286,15 @@ def comment_json(c: CommentRow) -> dict[str, Any]:
         "origin": c.origin, "community": c.community, "author": c.author, "text": c.text, "depth": c.depth,
         "flags": c.flags, "posted_at": iso(c.posted_at), "attributes": c.scores(), "targets": c.targets,
         "spans": c.spans, "context_effect": c.context_effect, "language": c.language,
-        "model": c.model_version, "risk": c.risk, "policy_action": c.policy_action, "status": c.status,
-        "decided_by": c.decided_by, "decided_at": iso(c.decided_at),
+        "model": c.model_version, "risk": c.risk, "policy_action": c.policy_action,
+        "policy_reasons": c.policy_reasons, "status": c.status, "decided_by": c.decided_by,
+        "decided_at": iso(c.decided_at),
     }  # fmt: skip
+
+
+def standing_json(s: AuthorStanding) -> dict[str, Any]:
+    return {"community": s.community, "status": s.status, "until": iso(s.until), "reason": s.reason,
+            "set_by": s.set_by, "set_at": iso(s.set_at)}  # fmt: skip
 
 
 def audit_json(e: AuditEntry) -> dict[str, Any]:

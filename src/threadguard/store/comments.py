@@ -63,6 +63,7 @@ def score_values(score: CommentScore | None, decision: Decision) -> dict[str, An
         model_version=score.model if score else "",
         risk=decision.risk,
         policy_action=decision.action,
+        policy_reasons=decision.reasons,
         status=decision.status,
     )
     if decision.action != "review":
