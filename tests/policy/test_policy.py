@@ -5,9 +5,10 @@ import pytest
 from threadguard.policy import Policy, PolicyError
 
 
-def test_the_shipped_policy_reviews_threats_early_and_rejects_sure_ones() -> None:
+def test_the_shipped_policy_reviews_threats_early_and_rejects_only_certain_ones() -> None:
     policy = Policy.load()
-    assert policy.decide({"THREAT": 0.95}).action == "reject"
+    assert policy.decide({"THREAT": 0.995}).action == "reject"
+    assert policy.decide({"THREAT": 0.95}).action == "review"
     assert policy.decide({"THREAT": 0.5}).action == "review"
     assert policy.decide({"THREAT": 0.5}).reasons == ["THREAT >= 0.35"]
     assert policy.decide({"TOXICITY": 0.1}).action == "approve"
@@ -17,7 +18,7 @@ def test_the_shipped_policy_reviews_threats_early_and_rejects_sure_ones() -> Non
 def test_communities_override_single_attributes() -> None:
     policy = Policy.load()
     assert policy.decide({"PROFANITY": 0.99}, "sports").action == "approve"
-    assert policy.decide({"THREAT": 0.95}, "sports").action == "reject"  # inherited from [default]
+    assert policy.decide({"THREAT": 0.995}, "sports").action == "reject"  # inherited from [default]
     assert policy.decide({"INSULT": 0.7}, "unknown-community").action == "review"
 
 

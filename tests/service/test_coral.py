@@ -45,13 +45,25 @@ def post(client: TestClient, raw: bytes, header: str | None) -> Any:
     return client.post(URL, content=raw, headers=headers)
 
 
-@pytest.fixture
-def coral(db_url: str, scorer: ContextScorer) -> Iterator[tuple[TestClient, dict[str, str]]]:
-    client, keys = make_client(db_url, scorer)
+def coral_client(
+    db_url: str, scorer: ContextScorer, policy: Path | None = None
+) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    client, keys = make_client(db_url, scorer, policy=policy)
     client.app.state.runtime.settings.coral_signing_secrets = NEW_SECRET
     with client:
         yield client, keys
     client.app.state.runtime.engine.dispose()
+
+
+@pytest.fixture
+def coral(db_url: str, scorer: ContextScorer) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    yield from coral_client(db_url, scorer)
+
+
+@pytest.fixture
+def coral_rejecting(db_url: str, scorer: ContextScorer) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    """A site whose policy lets the model reject threats on its own."""
+    yield from coral_client(db_url, scorer, FIXTURES / "reject_threats.toml")
 
 
 def stored(client: TestClient) -> list[CommentRow]:
@@ -100,8 +112,8 @@ def test_an_html_insult_is_withheld_for_a_moderator_with_a_toxic_flag(coral) -> 
     assert row.text == "You are a stupid idiot & a liar." and row.status == "pending"
 
 
-def test_an_edited_threat_is_rejected_with_coral_rejection_reason(coral) -> None:
-    client, _ = coral
+def test_an_edited_threat_is_rejected_with_coral_rejection_reason(coral_rejecting) -> None:
+    client, _ = coral_rejecting
     raw = fixture("edit_threat.json")
     response = post(client, raw, signature(raw, NEW_SECRET))
     assert response.status_code == 200

@@ -204,3 +204,33 @@ def test_native_api_needs_a_caller(client_keys) -> None:
     assert client.get("/api/v1/queue").json()["error"]["status"] == "UNAUTHENTICATED"
     assert client.post("/api/v1/decisions", json={"comment_ids": [1], "action": "approve"}).status_code == 401
     assert client.get("/openapi.json").json()["paths"]["/v1alpha1/comments:analyze"]["post"]
+
+
+def test_a_banned_authors_next_comment_is_rejected_and_undo_reverts(client_keys, texts) -> None:
+    client, keys = client_keys
+    key = keys["mod"]
+    ban = {"community": "default", "action": "ban", "reason": "threats"}
+    answer = client.post(f"/api/v1/authors/bob/standing?key={key}", json=ban).json()
+    assert answer["standing"]["status"] == "banned" and answer["standing"]["set_by"] == "mod"
+    _ingest(client, key, texts)
+    every = "status=pending&status=approved&status=rejected&status=escalated"
+    rows = client.get(f"/api/v1/queue?key={key}&{every}&author=bob").json()["comments"]
+    assert {(r["status"], r["policy_reasons"][0]) for r in rows} == {("rejected", "author banned (threats)")}
+    history = client.get(f"/api/v1/authors/bob?key={key}").json()
+    assert history["standings"][0]["status"] == "banned"
+    audit = client.get(f"/api/v1/audit?key={keys['admin']}&action=author_ban").json()["entries"]
+    assert audit[0]["reason"] == "threats" and audit[0]["detail"]["author"] == "bob"
+    bad = {"community": "default", "action": "suspend"}
+    assert client.post(f"/api/v1/authors/bob/standing?key={key}", json=bad).status_code == 400
+    # undo of a moderator's decision puts the comment back; a second undo has nothing to undo
+    decision = {"comment_ids": [rows[0]["id"]], "action": "approve"}
+    assert (
+        client.post(f"/api/v1/decisions?key={key}", json=decision).json()["comments"][0]["status"]
+        == "approved"
+    )
+    undo = {"comment_ids": [rows[0]["id"]], "action": "undo"}
+    assert (
+        client.post(f"/api/v1/decisions?key={key}", json=undo).json()["comments"][0]["status"] == "rejected"
+    )
+    again = client.post(f"/api/v1/decisions?key={key}", json=undo)
+    assert again.status_code == 400 and "nothing to undo" in again.json()["error"]["message"]

@@ -34,7 +34,7 @@ def _thread(thread_id: str = "t1"):
     return make_thread("jsonl", comments, id=thread_id, title="A story", article="About a folk song.")
 
 
-def _ingest(session: Session, thread, risks=(0.9, 0.45, 0.02), community="default"):
+def _ingest(session: Session, thread, risks=(0.995, 0.45, 0.02), community="default"):
     scores = [score_of(THREAT=r) for r in risks]
     decisions = [POLICY.decide(s.attributes, community) for s in scores]
     result = ingest_thread(session, thread, scores, decisions, community, actor="tester", fallback_key="f")
@@ -63,7 +63,7 @@ def test_policy_action_sets_the_starting_state(session: Session) -> None:
     assert (by_id["2"].policy_action, by_id["2"].status, by_id["2"].decided_by) == ("review", "pending", None)
     assert (by_id["3"].policy_action, by_id["3"].status) == ("approve", "approved")
     assert by_id["1"].spans == {"THREAT": [{"begin": 0, "end": 4, "score": 0.3}]}
-    assert by_id["1"].scores()["THREAT"] == 0.9
+    assert by_id["1"].scores()["THREAT"] == 0.995
 
 
 def test_times_are_read_as_utc_and_unreadable_ones_fall_back() -> None:

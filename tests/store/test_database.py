@@ -13,13 +13,15 @@ from threadguard.store.database import (
     session_factory,
     upgrade,
 )
-from threadguard.store.schema import Base
+from threadguard.store.schema import Base, include_name
 from threadguard.store.users import hash_key, user_for_key
 
 
 def test_migrations_create_exactly_the_models(engine: Engine) -> None:
     with engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        differences = compare_metadata(
+            MigrationContext.configure(connection, opts={"include_name": include_name}), Base.metadata
+        )
     assert differences == []
     assert current_revision(engine) == head_revision()
 

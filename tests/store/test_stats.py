@@ -17,7 +17,7 @@ def test_daily_volume_and_flagged_share(session: Session) -> None:
         Comment("b", None, "y", created="2025-03-01T12:00:00Z"),
         Comment("c", None, "z", created="2025-03-02T09:00:00Z"),
     ]
-    scores = [score_of(THREAT=0.95), score_of(INSULT=0.7), score_of()]
+    scores = [score_of(THREAT=0.995), score_of(INSULT=0.7), score_of()]
     policy = Policy.load()
     decisions = [policy.decide(s.attributes) for s in scores]
     thread = make_thread("jsonl", comments, id="s")
@@ -28,6 +28,6 @@ def test_daily_volume_and_flagged_share(session: Session) -> None:
     assert days[0]["total"] == 2 and days[1]["total"] == 1
     assert days[0]["flagged"]["THREAT"] == 1 and days[0]["flagged_share"]["INSULT"] == 0.5
     assert days[1]["flagged_share"]["THREAT"] == 0.0
-    assert totals(session) == {"pending": 1, "escalated": 0, "approved": 1, "rejected": 1}
+    assert totals(session) == {"pending": 1, "escalated": 0, "reported": 0, "approved": 1, "rejected": 1}
     stricter = daily(session, dict.fromkeys(ATTRIBUTES, 0.5) | {"INSULT": 0.8})
     assert stricter[0]["flagged"]["INSULT"] == 0 and stricter[0]["flagged"]["THREAT"] == 1

@@ -179,10 +179,9 @@ def moderate(rt: Runtime, body: CoralRequest, text: str) -> Decision:
     thread = Thread(SOURCE, comments, id=story, url=url, title=title, article=article)
     context = thread_context(thread, comment, thread.by_id())
     (score,) = rt.scorer.score([text], [context], False)
-    decision = rt.policy.decide(score.attributes, community)
     stored = Thread(SOURCE, [comment], id=story, url=url)
-    store_scored(rt, stored, [score], [decision], community, ACTOR, fallback_key=story)
-    return decision
+    _stored, (decision,) = store_scored(rt, stored, [score], community, ACTOR, fallback_key=story)
+    return decision  # with the author's standing and the community's word lists
 
 
 def comment_id(body: CoralRequest, text: str) -> str:

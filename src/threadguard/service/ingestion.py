@@ -16,10 +16,9 @@ from threadguard.policy import Decision
 from threadguard.scores import CommentScore
 from threadguard.service.runtime import Runtime
 from threadguard.store.comments import ThreadIngest, ingest_thread
+from threadguard.store.moderation import decide_new
 from threadguard.thread.model import Thread
 from threadguard.thread.scoring import score_thread
-
-NOT_SCORED = Decision("approve", ["no text to score"])
 
 
 class UnreadableUploadError(ValueError):
@@ -50,25 +49,28 @@ class IngestResult:
 def store_thread(rt: Runtime, thread: Thread, community: str, actor: str, fallback_key: str) -> ThreadIngest:
     """Score and store one thread in one transaction; returns what was new."""
     scored = score_thread(thread, rt.scorer)
-    scores = [s.score for s in scored]
-    decisions = [rt.policy.decide(s.attributes, community) if s else NOT_SCORED for s in scores]
-    return store_scored(rt, thread, scores, decisions, community, actor, fallback_key)
+    stored, _decisions = store_scored(rt, thread, [s.score for s in scored], community, actor, fallback_key)
+    return stored
 
 
 def store_scored(
     rt: Runtime,
     thread: Thread,
     scores: Sequence[CommentScore | None],
-    decisions: Sequence[Decision],
     community: str,
     actor: str,
     fallback_key: str,
-) -> ThreadIngest:
-    """Store a thread whose comments are already scored and decided, in one transaction."""
+) -> tuple[ThreadIngest, list[Decision]]:
+    """Decide and store a thread whose comments are already scored, in one transaction; returns what
+    was new and the policy's decision for each comment."""
+    items = [(c.text, c.author, s) for c, s in zip(thread.comments, scores, strict=True)]
     for attempt in range(2):
         try:
             with rt.sessions.begin() as session:
-                return ingest_thread(session, thread, scores, decisions, community, actor, fallback_key)
+                # the authors' standings and word lists as they are in this transaction
+                decisions = decide_new(session, rt.policy, community, items)
+                stored = ingest_thread(session, thread, scores, decisions, community, actor, fallback_key)
+                return stored, decisions
         except IntegrityError:  # another process stored the same thread at the same moment: look again
             if attempt:
                 raise

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +24,7 @@ from threadguard.service.perspective import DEFAULT_COMMUNITY, MAX_COMMENT_BYTES
 from threadguard.service.runtime import runtime
 from threadguard.service.validation import RequestBody
 from threadguard.store import audit, stats
+from threadguard.store.authors import AuthorError, set_standing, standings_of
 from threadguard.store.comments import (
     QueueFilters,
     add_api_comment,
@@ -33,7 +35,8 @@ from threadguard.store.comments import (
     queue,
 )
 from threadguard.store.decisions import DecisionError, RequestIdReusedError, decide
-from threadguard.store.schema import AuditEntry, CommentRow
+from threadguard.store.moderation import decide_new
+from threadguard.store.schema import STATUSES, AuditEntry, AuthorStanding, CommentRow
 from threadguard.thread.context import Context
 from threadguard.thread.model import Comment
 from threadguard.thread.tree import make_thread
@@ -82,7 +85,7 @@ class ThreadRequest(RequestBody):
 
 class DecisionRequest(RequestBody):
     comment_ids: list[Annotated[int, Field(ge=1, le=2**62)]] = Field(..., min_length=1, max_length=500)
-    action: Literal["approve", "reject", "escalate", "reopen"]
+    action: Literal["approve", "reject", "escalate", "reopen", "report", "undo"]
     reason: str | None = Field(None, max_length=2000)
     request_id: str | None = Field(
         None, min_length=8, max_length=40, description="Retries with the same id are applied once."
@@ -157,6 +160,7 @@ class StoredComment(BaseModel):
     model: str
     risk: float
     policy_action: str
+    policy_reasons: list[Any]
     status: str
     decided_by: str | None
     decided_at: str | None
@@ -168,8 +172,8 @@ class StoredComment(BaseModel):
             origin=c.origin, community=c.community, author=c.author, text=c.text, depth=c.depth,
             flags=c.flags, posted_at=iso(c.posted_at), attributes=c.scores(), targets=c.targets,
             spans=c.spans, context_effect=c.context_effect, language=c.language, model=c.model_version,
-            risk=c.risk, policy_action=c.policy_action, status=c.status, decided_by=c.decided_by,
-            decided_at=iso(c.decided_at),
+            risk=c.risk, policy_action=c.policy_action, policy_reasons=c.policy_reasons, status=c.status,
+            decided_by=c.decided_by, decided_at=iso(c.decided_at),
         )  # fmt: skip
 
 
@@ -215,11 +219,32 @@ class DecisionResponse(BaseModel):
     comments: list[CommentStatus]
 
 
+class StandingOut(BaseModel):
+    community: str
+    status: str
+    until: str | None
+    reason: str | None
+    set_by: str
+    set_at: str | None
+
+    @classmethod
+    def from_row(cls, s: AuthorStanding) -> StandingOut:
+        return cls(community=s.community, status=s.status, until=iso(s.until), reason=s.reason,
+                   set_by=s.set_by, set_at=iso(s.set_at))  # fmt: skip
+
+
 class AuthorHistory(BaseModel):
     author: str
     total: int
     by_status: dict[str, int]
     recent: list[StoredComment]
+    standings: list[StandingOut]
+
+
+class StandingResponse(BaseModel):
+    author: str
+    community: str
+    standing: StandingOut | None = Field(..., description="None after `clear`.")
 
 
 class StatsResponse(BaseModel):
@@ -231,6 +256,13 @@ class AuditResponse(BaseModel):
     entries: list[AuditOut]
 
 
+class StandingRequest(RequestBody):
+    community: str = Field(DEFAULT_COMMUNITY, min_length=1, max_length=128)
+    action: Literal["ban", "suspend", "premoderate", "trust", "clear"]
+    reason: str | None = Field(None, max_length=2000)
+    until: datetime | None = Field(None, description="The end of a suspension (required for suspend).")
+
+
 @router.post("/analyze", response_model_exclude_unset=True)
 def analyze_batch(body: BatchRequest, request: Request, caller: Analyst) -> AnalyzeResponse:
     """Score up to 1,000 comments, each optionally with its article and parent; the engine's line format
@@ -240,9 +272,10 @@ def analyze_batch(body: BatchRequest, request: Request, caller: Analyst) -> Anal
     rt = runtime(request)
     contexts = [Context(article=c.article, parent=c.parent) for c in body.comments]
     results = rt.scorer.score([c.text for c in body.comments], contexts)
-    decisions = [rt.policy.decide(result.attributes, body.community) for result in results]
-    if body.store:
-        with rt.sessions.begin() as session:
+    items = [(c.text, None, r) for c, r in zip(body.comments, results, strict=True)]
+    with rt.sessions.begin() as session:
+        decisions = decide_new(session, rt.policy, body.community, items)
+        if body.store:
             for comment, result, decision in zip(body.comments, results, decisions, strict=True):
                 add_api_comment(session, comment.text, result, decision, body.community)
     return AnalyzeResponse(
@@ -302,7 +335,7 @@ async def ingest_export(
 def moderation_queue(
     request: Request,
     caller: Moderator,
-    status: Annotated[list[Literal["pending", "escalated", "approved", "rejected"]] | None, Query()] = None,
+    status: Annotated[list[Literal[STATUSES]] | None, Query()] = None,  # type: ignore[valid-type]
     attribute: Annotated[Literal[ATTRIBUTES] | None, Query()] = None,  # type: ignore[valid-type]
     min_score: Annotated[float, Query(ge=0, le=1)] = 0.0,
     community: Annotated[str | None, Query(max_length=128)] = None,
@@ -358,7 +391,7 @@ def record_decision(body: DecisionRequest, request: Request, caller: Moderator) 
             except RequestIdReusedError as exc:
                 raise ApiError(409, str(exc)) from None
             except DecisionError as exc:
-                raise ApiError(400 if "unknown action" in str(exc) else 404, str(exc)) from None
+                raise ApiError(404 if str(exc).startswith("no comments") else 400, str(exc)) from None
             except IntegrityError:  # the same request_id committed by a concurrent request: look again
                 if attempt or body.request_id is None:
                     raise
@@ -375,7 +408,28 @@ def author(author: str, request: Request, caller: Moderator) -> AuthorHistory:
     with runtime(request).sessions() as session:
         history = author_history(session, author[:255])
         recent = [StoredComment.from_row(c) for c in history.pop("recent")]
-        return AuthorHistory(**history, recent=recent)
+        standings = [StandingOut.from_row(s) for s in standings_of(session, author[:255])]
+        return AuthorHistory(**history, recent=recent, standings=standings)
+
+
+@router.post("/authors/{author}/standing")
+def author_standing(
+    author: Annotated[str, PathParam(max_length=255)],
+    body: StandingRequest,
+    request: Request,
+    caller: Moderator,
+) -> StandingResponse:
+    """Ban, suspend (until a time), premoderate, trust or clear an author in a community; audited.
+    The policy applies it to the author's next comments."""
+    with runtime(request).sessions.begin() as session:
+        try:
+            row = set_standing(session, body.community, author, body.action, caller.username, body.reason,
+                               body.until)  # fmt: skip
+        except AuthorError as exc:
+            raise ApiError(400, str(exc)) from None
+        return StandingResponse(
+            author=author, community=body.community, standing=StandingOut.from_row(row) if row else None
+        )
 
 
 @router.get("/stats")

@@ -61,8 +61,9 @@ def score_values(score: CommentScore | None, decision: Decision) -> dict[str, An
         context_effect=line.get("context_effect", {}),
         language=score.language if score else "und",
         model_version=score.model if score else "",
-        risk=max(attributes.values()),
+        risk=decision.risk,
         policy_action=decision.action,
+        policy_reasons=decision.reasons,
         status=decision.status,
     )
     if decision.action != "review":

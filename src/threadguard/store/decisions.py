@@ -10,7 +10,11 @@ from sqlalchemy.orm import Session
 from threadguard.store import audit
 from threadguard.store.schema import AuditEntry, CommentRow, utcnow
 
-ACTIONS = {"approve": "approved", "reject": "rejected", "escalate": "escalated", "reopen": "pending"}
+ACTIONS = {
+    "approve": "approved", "reject": "rejected", "escalate": "escalated", "reopen": "pending",
+    "report": "reported",  # a published comment a reader or moderator reported: back in the queue
+}  # fmt: skip
+UNDO = "undo"  # puts each comment back in the state before its last decision
 
 
 class DecisionError(ValueError):
@@ -35,8 +39,8 @@ def decide(
     A retry with the same `request_id` (a client that lost the response, a server killed before it
     answered) changes nothing and returns applied=False, so a decision is never recorded twice. The same
     id sent with other comments or another action is refused (RequestIdReusedError): it is not a retry."""
-    if action not in ACTIONS:
-        raise DecisionError(f"unknown action {action!r}; one of {', '.join(ACTIONS)}")
+    if action not in ACTIONS and action != UNDO:
+        raise DecisionError(f"unknown action {action!r}; one of {', '.join([*ACTIONS, UNDO])}")
     ids = list(dict.fromkeys(comment_ids))
     if not ids:
         raise DecisionError("no comment ids given")
@@ -58,17 +62,40 @@ def decide(
                     f"({'/'.join(sorted(actions))} of {len(earlier)} comment(s)); send a new request_id"
                 )
             return [rows[i] for i in ids], False
+    targets: dict[int, tuple[str, int | None]] = (
+        dict(_undo_targets(session, ids)) if action == UNDO else dict.fromkeys(ids, (ACTIONS[action], None))
+    )
     now = utcnow()
     for comment_id in ids:
         row = rows[comment_id]
         before = row.status
-        row.status, row.decided_by, row.decided_at = ACTIONS[action], actor, now
+        status, undone = targets[comment_id]
+        row.status, row.decided_by, row.decided_at = status, actor, now
+        detail: dict[str, object] = {"from": before, "to": row.status}
+        if undone is not None:
+            detail["undoes"] = undone
         audit.record(
-            session, actor, action, comment_id=comment_id, reason=reason,
-            detail={"from": before, "to": row.status},
+            session, actor, action, comment_id=comment_id, reason=reason, detail=detail,
             request_id=_entry_request_id(request_id, comment_id) if request_id else None,
         )  # fmt: skip
     return [rows[i] for i in ids], True
+
+
+def _undo_targets(session: Session, ids: list[int]) -> dict[int, tuple[str, int]]:
+    """For each comment, the state before its last decision and that decision's audit id. One level
+    only: a comment whose last decision is an undo, or that no person decided, has nothing to undo."""
+    targets = {}
+    for comment_id in ids:
+        last = session.scalar(
+            select(AuditEntry)
+            .where(AuditEntry.comment_id == comment_id, AuditEntry.action.in_([*ACTIONS, UNDO]))
+            .order_by(AuditEntry.id.desc())
+            .limit(1)
+        )
+        if last is None or last.action == UNDO or not last.detail.get("from"):
+            raise DecisionError(f"nothing to undo on comment {comment_id}")
+        targets[comment_id] = (str(last.detail["from"]), last.id)
+    return targets
 
 
 def _entry_request_id(request_id: str, comment_id: int | None) -> str:

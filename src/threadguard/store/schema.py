@@ -9,12 +9,24 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from threadguard.attributes import ATTRIBUTES
 
-STATUSES = ("pending", "escalated", "approved", "rejected")  # what a comment's moderation state can be
+# What a comment's moderation state can be; "reported": published, then reported by a reader or a moderator.
+STATUSES = ("pending", "escalated", "reported", "approved", "rejected")
 ROLES = ("admin", "moderator")
 # What an API key may do. analyze: comments:analyze and /api/v1/analyze without storing; ingest: store
 # comments; moderate: read the queue and decide; admin: audit log, users, keys.
@@ -93,7 +105,10 @@ class CommentRow(Base):
     """One scored comment with its policy action and its moderation state."""
 
     __tablename__ = "comments"
-    __table_args__ = (UniqueConstraint("thread_id", "external_id", name="uq_comments_thread_external"),)
+    __table_args__ = (
+        UniqueConstraint("thread_id", "external_id", name="uq_comments_thread_external"),
+        Index("ix_comments_status_risk", "status", "risk"),  # the queue: one state, riskiest first
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int | None] = mapped_column(ForeignKey("threads.id"), index=True)
@@ -119,14 +134,46 @@ class CommentRow(Base):
     context_effect: Mapped[dict[str, Any]] = mapped_column(default=dict)
     language: Mapped[str] = mapped_column(String(16))
     model_version: Mapped[str] = mapped_column(String(64))
-    risk: Mapped[float] = mapped_column(Float, index=True)  # highest attribute probability
+    risk: Mapped[float] = mapped_column(Float, index=True)  # severity-weighted, policy/risk.py
     policy_action: Mapped[str] = mapped_column(String(16))  # approve | review | reject
+    policy_reasons: Mapped[list[Any]] = mapped_column(default=list)  # why: thresholds, words, author
     status: Mapped[str] = mapped_column(String(16), index=True)
     decided_by: Mapped[str | None] = mapped_column(String(64))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     def scores(self) -> dict[str, float]:
         return {a: getattr(self, score_column(a)) for a in ATTRIBUTES}
+
+
+class AuthorStanding(Base):
+    """A moderator's action on an author in one community: banned, suspended (until a time),
+    premoderated or trusted. One row per (community, author); the audit log keeps every change."""
+
+    __tablename__ = "author_standings"
+    __table_args__ = (UniqueConstraint("community", "author", name="uq_author_standings"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community: Mapped[str] = mapped_column(String(128))
+    author: Mapped[str] = mapped_column(String(255), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reason: Mapped[str | None] = mapped_column(Text)
+    set_by: Mapped[str] = mapped_column(String(64))
+    set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WordEntry(Base):
+    """A banned or suspect word of a community, added in the app (the policy file has its own lists)."""
+
+    __tablename__ = "word_lists"
+    __table_args__ = (UniqueConstraint("community", "kind", "word", name="uq_word_lists"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community: Mapped[str] = mapped_column(String(128), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # banned | suspect
+    word: Mapped[str] = mapped_column(String(100))
+    added_by: Mapped[str] = mapped_column(String(64))
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class AuditEntry(Base):
@@ -167,3 +214,12 @@ def _audit_is_append_only(session: Session, _context: object, _instances: object
     for obj in (*session.dirty, *session.deleted):
         if isinstance(obj, AuditEntry):
             raise PermissionError("the audit log is append-only")
+
+
+FULL_TEXT = ("comments_fts", "ix_comments_text_fts")  # made by migration 0003 for SQLite / PostgreSQL
+
+
+def include_name(name: str | None, type_: str, _parent: object) -> bool:
+    """Alembic's filter for comparing the database with these models: the full-text table (with FTS5's
+    shadow tables) and index are the migration's own, not a model's."""
+    return not (name and type_ in ("table", "index") and name.startswith(FULL_TEXT))
