@@ -4,16 +4,24 @@ Heavy imports happen inside the functions so that `threadguard --help` stays fas
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 DbOption = Annotated[
     str,
     typer.Option("--db", help="database URL or SQLite file (postgresql://user:pw@host/db for PostgreSQL)"),
 ]
 DEFAULT_DB = "sqlite:///threadguard.db"
+PasswordOption = Annotated[
+    str, typer.Option(prompt=True, confirmation_prompt=True, hide_input=True, help="at least 8 characters")
+]
 
 db_app = typer.Typer(no_args_is_help=True, help="Database schema migrations and retention.")
 users_app = typer.Typer(no_args_is_help=True, help="Moderator accounts and API keys.")
@@ -145,28 +153,35 @@ def db_purge(
         typer.echo("the audit log is kept; this purge is in it (action 'purge')")
 
 
-@users_app.command("create")
-def users_create(
-    username: Annotated[str, typer.Argument(help="login name")],
-    role: Annotated[str, typer.Option(help="admin or moderator")] = "moderator",
-    password: Annotated[
-        str,
-        typer.Option(prompt=True, confirmation_prompt=True, hide_input=True, help="at least 8 characters"),
-    ] = "",
-    db: DbOption = DEFAULT_DB,
-) -> None:
-    """Create a moderator account (password hashed with argon2id)."""
+@contextmanager
+def account_change(db: str) -> Iterator[Session]:
+    """A transaction on the migrated store for a `users` verb; a refused change (UserError) prints its
+    reason and exits 2, with nothing written."""
     from threadguard.store.database import make_engine, session_factory, upgrade
-    from threadguard.store.users import UserError, create_user
+    from threadguard.store.users import UserError
 
     engine = make_engine(db)
     upgrade(engine)
     try:
         with session_factory(engine).begin() as session:
-            create_user(session, username, password, role)
+            yield session
     except UserError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
+
+
+@users_app.command("create")
+def users_create(
+    username: Annotated[str, typer.Argument(help="login name")],
+    role: Annotated[str, typer.Option(help="admin or moderator")] = "moderator",
+    password: PasswordOption = "",
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Create a moderator account (password hashed with argon2id)."""
+    from threadguard.store.users import create_user
+
+    with account_change(db) as session:
+        create_user(session, username, password, role)
     typer.echo(f"created {role} {username!r}")
 
 
@@ -223,24 +238,14 @@ def _when(value: datetime | None) -> str:
 @users_app.command("set-password")
 def users_set_password(
     username: Annotated[str, typer.Argument(help="login name")],
-    password: Annotated[
-        str,
-        typer.Option(prompt=True, confirmation_prompt=True, hide_input=True, help="at least 8 characters"),
-    ] = "",
+    password: PasswordOption = "",
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Set a new password; the account's login sessions end."""
-    from threadguard.store.database import make_engine, session_factory, upgrade
-    from threadguard.store.users import UserError, set_password
+    from threadguard.store.users import set_password
 
-    engine = make_engine(db)
-    upgrade(engine)
-    try:
-        with session_factory(engine).begin() as session:
-            set_password(session, username, password)
-    except UserError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
+    with account_change(db) as session:
+        set_password(session, username, password)
     typer.echo(f"password of {username!r} changed; its sessions have ended")
 
 
@@ -261,22 +266,15 @@ def users_create_key(
     """Create an API key for `?key=`; it is printed once and stored only as a hash."""
     from sqlalchemy import select
 
-    from threadguard.store.database import make_engine, session_factory, upgrade
     from threadguard.store.schema import User
     from threadguard.store.users import DEFAULT_SCOPES, UserError, create_api_key
 
     scopes = [part for value in scope or DEFAULT_SCOPES for part in value.split(",")]
-    engine = make_engine(db)
-    upgrade(engine)
-    try:
-        with session_factory(engine).begin() as session:
-            user = session.scalar(select(User).where(User.username == username))
-            if user is None:
-                raise UserError(f"no user {username!r}; create it with `threadguard users create`")
-            typer.echo(create_api_key(session, user, name, scopes))
-    except UserError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
+    with account_change(db) as session:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise UserError(f"no user {username!r}; create it with `threadguard users create`")
+        typer.echo(create_api_key(session, user, name, scopes))
 
 
 @users_app.command("revoke-key")
