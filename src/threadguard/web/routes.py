@@ -42,6 +42,7 @@ def http_link(url: str | None) -> str | None:
 
 templates.env.filters["http_link"] = http_link
 router = APIRouter(include_in_schema=False)
+# Pages that read the database are plain functions: FastAPI runs them in its thread pool, off the event loop.
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
     "img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
@@ -159,7 +160,7 @@ def safe_next(target: str) -> str:
 
 
 @router.get("/queue")
-async def queue_page(
+def queue_page(
     request: Request,
     attribute: str = "",
     community: str = "",
@@ -205,7 +206,7 @@ def parse_day(value: str) -> datetime | None:
 
 
 @router.get("/comments/{comment_id}")
-async def comment_page(comment_id: int, request: Request) -> HTMLResponse:
+def comment_page(comment_id: int, request: Request) -> HTMLResponse:
     caller = user(request)
     with runtime(request).sessions() as session:
         comment = get_comment(session, comment_id) if 0 < comment_id < MAX_ROW_ID else None
@@ -223,7 +224,7 @@ async def comment_page(comment_id: int, request: Request) -> HTMLResponse:
 
 
 @router.get("/audit")
-async def audit_page(request: Request, actor: str = "", action: str = "", offset: int = 0) -> HTMLResponse:
+def audit_page(request: Request, actor: str = "", action: str = "", offset: int = 0) -> HTMLResponse:
     caller = user(request)
     if not caller.is_admin:
         return HTMLResponse("the audit view needs the admin role", status_code=403, headers=SECURITY_HEADERS)
@@ -234,7 +235,7 @@ async def audit_page(request: Request, actor: str = "", action: str = "", offset
 
 
 @router.get("/docs")
-async def api_docs(request: Request) -> HTMLResponse:
+def api_docs(request: Request) -> HTMLResponse:
     """The API reference, public like /openapi.json."""
     spec = request.app.openapi()
     return page(request, "api_docs.html", session_caller(request), spec=spec, ops=operations(spec),
@@ -242,7 +243,7 @@ async def api_docs(request: Request) -> HTMLResponse:
 
 
 @router.get("/stats")
-async def stats_page(request: Request, community: str = "") -> HTMLResponse:
+def stats_page(request: Request, community: str = "") -> HTMLResponse:
     caller = user(request)
     rt = runtime(request)
     with rt.sessions() as session:
