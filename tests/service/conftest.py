@@ -13,8 +13,8 @@ from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from tests.store import conftest as store_fixtures
-from threadguard.service.app import create_app
-from threadguard.service.settings import Settings
+from threadguard.app import create_app
+from threadguard.server.settings import Settings
 from threadguard.store.schema import User
 from threadguard.store.users import ROLE_SCOPES, create_api_key
 from threadguard.thread.context import ContextScorer

@@ -204,7 +204,7 @@ def test_unknown_fields_are_ignored_and_a_bad_body_is_a_400(coral) -> None:
 
 
 def test_secrets_come_from_the_environment_comma_separated(monkeypatch) -> None:
-    from threadguard.service.settings import Settings
+    from threadguard.server.settings import Settings
 
     monkeypatch.setenv("THREADGUARD_CORAL_SIGNING_SECRETS", f" {OLD_SECRET},{NEW_SECRET} ,")
     settings = Settings.from_env()

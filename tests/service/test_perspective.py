@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import MetaData, select
 
 from threadguard.attributes import ATTRIBUTES
-from threadguard.service.errors import ApiError
+from threadguard.server.errors import ApiError
 from threadguard.service.perspective import AttributeParameters, check_detected_language
 from threadguard.store.schema import CommentRow, Feedback
 from threadguard.text.language import UNDETERMINED, Detection

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.service.conftest import make_client
-from threadguard.service.throttle import LoginThrottle
+from threadguard.server.throttle import LoginThrottle
 from threadguard.store.schema import AuditEntry
 from threadguard.store.users import set_password
 from threadguard.thread.context import ContextScorer
@@ -108,7 +108,7 @@ def test_password_checks_queue_one_at_a_time_and_a_full_queue_answers_busy() -> 
     import threading
     from concurrent.futures import ThreadPoolExecutor
 
-    from threadguard.service.throttle import MAX_WAITING_CHECKS, ChecksBusy
+    from threadguard.server.throttle import MAX_WAITING_CHECKS, ChecksBusy
 
     throttle = LoginThrottle()
     release, running, peak = threading.Event(), [], []

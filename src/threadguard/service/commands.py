@@ -65,7 +65,7 @@ def serve(
     import uvicorn
 
     from threadguard.policy import Policy
-    from threadguard.service.settings import Settings
+    from threadguard.server.settings import Settings
     from threadguard.store.database import make_engine, upgrade
 
     if tier not in ("fast", "accurate", "auto"):
@@ -85,7 +85,7 @@ def serve(
     os.environ.update(settings.to_env())  # how the settings reach every worker process
     typer.echo(f"threadguard on http://{host}:{port}  (docs /docs, moderator app /, {workers} worker(s))")
     uvicorn.run(
-        "threadguard.service.app:app_from_env", factory=True, host=host, port=port, workers=workers,
+        "threadguard.app:app_from_env", factory=True, host=host, port=port, workers=workers,
         access_log=False, log_level="warning", timeout_graceful_shutdown=5,
     )  # fmt: skip
 
@@ -127,7 +127,7 @@ def db_purge(
     from rich.console import Console
     from rich.table import Table
 
-    from threadguard.service.settings import Settings
+    from threadguard.server.settings import Settings
     from threadguard.store.database import make_engine, session_factory, upgrade
     from threadguard.store.retention import parse_age, purge
 

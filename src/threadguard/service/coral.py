@@ -32,10 +32,10 @@ from starlette.concurrency import run_in_threadpool
 
 from threadguard.ingest.html_text import html_to_text
 from threadguard.policy import Decision
-from threadguard.service.errors import ApiError, validation_message
+from threadguard.server.errors import ApiError, validation_message
+from threadguard.server.runtime import Runtime, runtime
 from threadguard.service.ingestion import store_scored
 from threadguard.service.perspective import MAX_COMMENT_BYTES
-from threadguard.service.runtime import Runtime, runtime
 from threadguard.service.validation import RequestBody
 from threadguard.store.comments import stored_thread, thread_comment
 from threadguard.thread.model import Comment, Thread

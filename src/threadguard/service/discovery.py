@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request
 
-from threadguard.service.errors import ApiError
+from threadguard.server.errors import ApiError
 from threadguard.service.perspective import (
     AnalyzeRequest,
     AnalyzeResponse,

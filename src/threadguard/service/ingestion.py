@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from threadguard.ingest import IngestReport, read_threads
 from threadguard.policy import Decision
 from threadguard.scores import CommentScore
-from threadguard.service.runtime import Runtime
+from threadguard.server.runtime import Runtime
 from threadguard.store.comments import ThreadIngest, ingest_thread
 from threadguard.store.moderation import decide_new
 from threadguard.thread.model import Thread

@@ -23,10 +23,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from threadguard.scores import CommentScore
-from threadguard.service.auth import Caller, perspective_caller
-from threadguard.service.errors import ApiError, validation_message
+from threadguard.server.auth import Caller, perspective_caller
+from threadguard.server.errors import ApiError, validation_message
+from threadguard.server.runtime import runtime
 from threadguard.service.perspective import MAX_COMMENT_BYTES
-from threadguard.service.runtime import runtime
 from threadguard.service.validation import RequestBody
 
 MAX_INPUTS = 1000  # texts per request, as the native batch endpoint allows

@@ -17,11 +17,11 @@ from sqlalchemy.exc import IntegrityError
 
 from threadguard.attributes import ATTRIBUTES
 from threadguard.ingest import FORMATS, UnknownFormatError
-from threadguard.service.auth import Caller, check_scope, requires
-from threadguard.service.errors import ApiError
+from threadguard.server.auth import Caller, check_scope, requires
+from threadguard.server.errors import ApiError
+from threadguard.server.runtime import runtime
 from threadguard.service.ingestion import UnreadableUploadError, ingest_file, store_thread
 from threadguard.service.perspective import DEFAULT_COMMUNITY, MAX_COMMENT_BYTES
-from threadguard.service.runtime import runtime
 from threadguard.service.validation import RequestBody
 from threadguard.store import audit, stats
 from threadguard.store.authors import AuthorError, set_standing, standings_of

@@ -18,9 +18,9 @@ from threadguard.attributes import ATTRIBUTES
 from threadguard.ingest.html_text import html_to_text
 from threadguard.scorer import SUPPORTED_LANGUAGES
 from threadguard.scores import CommentScore
-from threadguard.service.auth import Caller, perspective_caller
-from threadguard.service.errors import ApiError
-from threadguard.service.runtime import Runtime, runtime
+from threadguard.server.auth import Caller, perspective_caller
+from threadguard.server.errors import ApiError
+from threadguard.server.runtime import Runtime, runtime
 from threadguard.service.validation import RequestBody
 from threadguard.store.comments import add_api_comment
 from threadguard.store.feedback import add_feedback

@@ -15,10 +15,9 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
 from threadguard.attributes import ATTRIBUTES
-from threadguard.service.auth import Caller, csrf_token, csrf_valid, log_in, log_out, session_caller
-from threadguard.service.native import StoredComment
-from threadguard.service.runtime import Runtime, runtime
-from threadguard.service.throttle import BUSY_RETRY_S, ChecksBusy
+from threadguard.server.auth import Caller, csrf_token, csrf_valid, log_in, log_out, session_caller
+from threadguard.server.runtime import Runtime, runtime
+from threadguard.server.throttle import BUSY_RETRY_S, ChecksBusy
 from threadguard.store import audit, stats
 from threadguard.store.comments import QueueFilters, author_history, get_comment, get_thread, parent_of, queue
 from threadguard.store.users import authenticate
@@ -216,7 +215,6 @@ def comment_page(comment_id: int, request: Request) -> HTMLResponse:
         history = author_history(session, comment.author, limit=10) if comment.author else None
         return page(
             request, "comment.html", caller, comment=comment,
-            data=StoredComment.from_row(comment).model_dump(),
             segments=segments(comment.text, comment.spans), parent=parent,
             thread=get_thread(session, comment.thread_id), history=history,
             trail=audit.entries(session, comment_id=comment.id),

@@ -12,8 +12,8 @@ from datetime import timedelta
 
 from fastapi import Request
 
-from threadguard.service.errors import ApiError
-from threadguard.service.runtime import runtime
+from threadguard.server.errors import ApiError
+from threadguard.server.runtime import runtime
 from threadguard.store.schema import SCOPES
 from threadguard.store.users import ROLE_SCOPES, end_session, start_session, user_for_key, user_for_session
 

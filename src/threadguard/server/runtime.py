@@ -9,8 +9,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from threadguard.policy import Policy
-from threadguard.service.settings import Settings
-from threadguard.service.throttle import LoginThrottle
+from threadguard.server.settings import Settings
+from threadguard.server.throttle import LoginThrottle
 from threadguard.thread.context import ContextScorer
 
 

@@ -1,4 +1,5 @@
-"""The FastAPI application: Perspective API, native API and the moderator web app in one process.
+"""The FastAPI application: the APIs (threadguard.service), the moderator web app (threadguard.web) and
+what they share (threadguard.server), assembled in one process. The only module that imports all three.
 
 app = create_app(Settings(db_url="sqlite:///threadguard.db"))
 """
@@ -14,11 +15,13 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from threadguard.policy import Policy
-from threadguard.service import coral, discovery, errors, moderations, native, perspective
-from threadguard.service.runtime import Runtime
-from threadguard.service.settings import Settings
+from threadguard.server import errors
+from threadguard.server.runtime import Runtime
+from threadguard.server.settings import Settings
+from threadguard.service import coral, discovery, moderations, native, perspective
 from threadguard.store.database import make_engine, session_factory, upgrade
 from threadguard.thread.context import ContextScorer
+from threadguard.web import routes as web
 
 log = logging.getLogger("threadguard.service")
 
@@ -57,9 +60,6 @@ def create_app(settings: Settings | None = None, scorer: ContextScorer | None = 
     app.include_router(moderations.router)
     app.include_router(coral.router)
     app.include_router(discovery.router)
-
-    from threadguard.web import routes as web
-
     web.install(app)
     app.add_middleware(
         SessionMiddleware,
