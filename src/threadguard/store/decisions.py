@@ -46,8 +46,8 @@ def decide(
         select(AuditEntry.id).where(AuditEntry.request_id == _entry_request_id(request_id, ids[0]))
     ):
         return [rows[i] for i in ids], False
-    targets = (
-        _undo_targets(session, ids) if action == UNDO else dict.fromkeys(ids, (ACTIONS.get(action), None))
+    targets: dict[int, tuple[str, int | None]] = (
+        dict(_undo_targets(session, ids)) if action == UNDO else dict.fromkeys(ids, (ACTIONS[action], None))
     )
     now = utcnow()
     for comment_id in ids:
