@@ -71,3 +71,23 @@ def test_the_report_renders_in_chromium(browser, report_html, tmp_path) -> None:
         page.screenshot(path=str(REPORTS / "screenshots" / "thread_report.png"), full_page=True)
     finally:
         page.close()
+
+
+def test_codes_have_readable_labels_and_only_flagged_authors_are_summarised() -> None:
+    from threadguard.thread.model import FLAGS, LABELS
+
+    comments = [
+        Comment("1", None, "Thanks for a careful article.", author="calm"),
+        Comment("2", None, "Also thanks, well written.", author=None, flags={"author_missing"}),
+        Comment("3", "9", "You are a stupid idiot.", author="rude"),  # "9" is missing: an orphan
+    ]
+    thread = make_thread("jsonl", comments, title="t")
+    scorer = ContextScorer.load(tier="fast")
+    scored = score_thread(thread, scorer)
+    summary = ThreadSummary().add(scored, scorer.scorer.flag_thresholds)
+    html = render_report([(thread, scored)], summary, scorer.scorer.flag_thresholds, scorer.version)
+    assert set(FLAGS) <= set(LABELS)
+    assert "no author in the export" in html and "· author_missing" not in html
+    assert "reply whose parent is missing" in html
+    assert list(summary.as_dict()["authors_most_flagged"]) == ["rude"]
+    assert "calm" not in html.split('id="summary"')[1].split("</section>")[0]

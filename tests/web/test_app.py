@@ -55,20 +55,26 @@ def test_login_keyboard_triage_bulk_reject_and_audit(page, live_server) -> None:
     assert len(ids) >= 5 and risks == sorted(risks, reverse=True)
     page.screenshot(path=str(SHOTS / "web_queue.png"), full_page=True)
 
-    # keyboard: approve the first, skip one with j, reject the next, escalate the one after
-    page.keyboard.press("a")
+    # nothing is current on load: a decision key does nothing until the moderator moves
+    assert page.locator("tr.item.focused").count() == 0
+    page.keyboard.press("f")
+    page.wait_for_selector("#toast.show.bad")
+    assert page.locator("tr.item.done").count() == 0
+    # Coral's keys: j to the first, f approves it, skip one with j, d rejects the next, e escalates
+    page.keyboard.press("j")
+    page.keyboard.press("f")
     page.wait_for_selector(f"tr.item[data-id='{ids[0]}'].done")
     page.keyboard.press("j")
-    page.keyboard.press("r")
+    page.keyboard.press("d")
     page.wait_for_selector(f"tr.item[data-id='{ids[2]}'].done")
     page.keyboard.press("e")
     page.wait_for_selector(f"tr.item[data-id='{ids[3]}'].done")
-    # bulk: select two more with x and reject them with Shift+R
+    # bulk: select two more with x and reject them with Shift+D
     page.keyboard.press("x")
     page.keyboard.press("j")
     page.keyboard.press("x")
     assert page.locator("#selected-count").inner_text() == "2 selected"
-    page.keyboard.press("Shift+R")
+    page.keyboard.press("Shift+D")
     page.wait_for_selector(f"tr.item[data-id='{ids[5]}'].done")
 
     now = statuses(live_server)
@@ -104,7 +110,7 @@ def test_script_in_a_comment_is_shown_as_text(page, live_server) -> None:
     page.wait_for_url("**/queue")
     script_text = live_server["texts"]["script"]
     cell = page.locator("td.text", has_text="alert('owned')")
-    page.goto(f"{live_server['base']}/queue?status=pending&status=escalated&status=approved&status=rejected")
+    page.goto(f"{live_server['base']}/queue?tab=all")
     assert cell.count() == 1
     assert "<script>alert('owned')</script>" in cell.inner_text()
     assert page.locator("td.text script").count() == 0
@@ -112,6 +118,9 @@ def test_script_in_a_comment_is_shown_as_text(page, live_server) -> None:
     page.wait_for_url("**/comments/*")
     assert "<script>alert('owned')</script>" in page.locator("p.text").inner_text()
     assert page.locator("p.text mark.span").count() >= 1  # the spans behind the score are highlighted
+    legend = page.locator("#span-legend span").all_inner_texts()
+    marked = page.locator("p.text mark.span").evaluate_all("ms => ms.map(m => m.dataset.attributes)")
+    assert legend and {a for m in marked for a in m.split(", ")} <= set(legend)  # each colour named
     assert page.locator("p.parent").count() == 1 and page.locator("p.article").count() == 1
     assert script_text.split()[-1] in page.locator("p.text").inner_text()
     page.screenshot(path=str(SHOTS / "web_comment.png"), full_page=True)

@@ -35,8 +35,9 @@ def entries(
     action: str | None = None,
     limit: int = 100,
     offset: int = 0,
+    author: str | None = None,
 ) -> list[AuditEntry]:
-    """Newest first."""
+    """Newest first. `author`: the actions on that author (bans, suspensions...)."""
     query = select(AuditEntry)
     if comment_id is not None:
         query = query.where(AuditEntry.comment_id == comment_id)
@@ -44,5 +45,8 @@ def entries(
         query = query.where(AuditEntry.actor == actor)
     if action:
         query = query.where(AuditEntry.action == action)
+    if author:
+        about = AuditEntry.detail["author"].as_string() == author
+        query = query.where(AuditEntry.action.startswith("author_"), about)
     query = query.order_by(AuditEntry.id.desc()).limit(max(1, min(limit, 1000))).offset(max(0, offset))
     return list(session.scalars(query))

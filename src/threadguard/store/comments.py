@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import ColumnElement, and_, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from threadguard.attributes import ATTRIBUTES
 from threadguard.policy import Decision
 from threadguard.scores import CommentScore
-from threadguard.store import audit
-from threadguard.store.schema import CommentRow, ThreadRow, score_column, utcnow
+from threadguard.store import audit, search
+from threadguard.store.schema import STATUSES, CommentRow, ThreadRow, score_column, utcnow
 from threadguard.thread.model import Thread
 
 QUEUE_STATUSES = ("pending", "escalated")
@@ -25,10 +25,17 @@ INSERT_COMMENT = insert(CommentRow.__table__).returning(CommentRow.__table__.c.i
 MAX_PAGE = 500
 
 
+SORTS = ("risk", "newest", "oldest")
+TIERS = ("fast", "accurate")
+ACCURATE_MARK = "+enc-"  # in the model version of a comment the accurate tier decided (README, Tiers)
+TARGET_MIN = 0.5  # a comment "targets" a group from this probability on
+
+
 @dataclass
 class QueueFilters:
     """What the moderation queue shows. `attribute` keeps comments whose score for it is at least
-    `min_score` and orders by that score; otherwise the order is by overall risk."""
+    `min_score` and orders by that score; otherwise `min_score` applies to the risk, and the order is
+    `sort`: riskiest first, newest or oldest first. `search` is full-text (store/search.py)."""
 
     statuses: Sequence[str] = QUEUE_STATUSES
     attribute: str | None = None
@@ -38,6 +45,11 @@ class QueueFilters:
     author: str | None = None
     since: datetime | None = None
     until: datetime | None = None
+    target: str | None = None  # a target group, e.g. religion
+    language: str | None = None
+    tier: str | None = None  # fast | accurate
+    search: str | None = None
+    sort: str = "risk"
     limit: int = 50
     offset: int = 0
 
@@ -147,28 +159,104 @@ def parse_time(value: str | None) -> datetime | None:
         return None
 
 
-def queue(session: Session, filters: QueueFilters) -> list[CommentRow]:
-    """Comments awaiting moderation (or any statuses asked for), riskiest first."""
-    query = select(CommentRow).where(CommentRow.status.in_(filters.statuses))
-    order = CommentRow.risk
+def _conditions(session: Session, filters: QueueFilters) -> list[ColumnElement[bool]]:
+    """Every filter but the statuses, as SQL conditions."""
+    where: list[ColumnElement[bool]] = []
     if filters.attribute:
-        order = getattr(CommentRow, score_column(filters.attribute))
-        query = query.where(order >= filters.min_score)
+        where.append(getattr(CommentRow, score_column(filters.attribute)) >= filters.min_score)
     elif filters.min_score:
-        query = query.where(CommentRow.risk >= filters.min_score)
+        where.append(CommentRow.risk >= filters.min_score)
     if filters.community:
-        query = query.where(CommentRow.community == filters.community)
+        where.append(CommentRow.community == filters.community)
     if filters.thread_id is not None:
-        query = query.where(CommentRow.thread_id == filters.thread_id)
+        where.append(CommentRow.thread_id == filters.thread_id)
     if filters.author:
-        query = query.where(CommentRow.author == filters.author)
+        where.append(CommentRow.author == filters.author)
     if filters.since:
-        query = query.where(CommentRow.posted_at >= filters.since)
+        where.append(CommentRow.posted_at >= filters.since)
     if filters.until:
-        query = query.where(CommentRow.posted_at < filters.until)
+        where.append(CommentRow.posted_at < filters.until)
+    if filters.target:
+        where.append(CommentRow.targets[filters.target].as_float() >= TARGET_MIN)
+    if filters.language:
+        where.append(CommentRow.language == filters.language)
+    if filters.tier == "accurate":
+        where.append(CommentRow.model_version.contains(ACCURATE_MARK, autoescape=True))
+    elif filters.tier == "fast":
+        where.append(~CommentRow.model_version.contains(ACCURATE_MARK, autoescape=True))
+    if filters.search:
+        where.append(search.matches(session, filters.search))
+    return where
+
+
+def queue(session: Session, filters: QueueFilters) -> list[CommentRow]:
+    """Comments awaiting moderation (or any statuses asked for), riskiest first unless sorted by time."""
+    query = select(CommentRow).where(CommentRow.status.in_(filters.statuses), *_conditions(session, filters))
+    order: list[Any]
+    if filters.sort == "newest":
+        order = [CommentRow.posted_at.desc(), CommentRow.id.desc()]
+    elif filters.sort == "oldest":
+        order = [CommentRow.posted_at, CommentRow.id]
+    else:
+        score = getattr(CommentRow, score_column(filters.attribute)) if filters.attribute else CommentRow.risk
+        order = [score.desc(), CommentRow.id]
     limit = max(1, min(filters.limit, MAX_PAGE))
-    query = query.order_by(order.desc(), CommentRow.id).limit(limit).offset(max(0, filters.offset))
+    query = query.order_by(*order).limit(limit).offset(max(0, filters.offset))
     return list(session.scalars(query))
+
+
+def status_counts(session: Session, filters: QueueFilters) -> dict[str, int]:
+    """How many comments each state holds under the same filters: the queue's tabs."""
+    query = (
+        select(CommentRow.status, func.count())
+        .where(*_conditions(session, filters))
+        .group_by(CommentRow.status)
+    )
+    counts = {status: int(n) for status, n in session.execute(query)}
+    return {s: counts.get(s, 0) for s in STATUSES}
+
+
+def parents_of(session: Session, comments: Sequence[CommentRow]) -> dict[int, CommentRow]:
+    """The parent of each comment that has one stored, by the child's id (one query for a page)."""
+    wanted = {(c.thread_id, c.parent_external_id) for c in comments if c.thread_id and c.parent_external_id}
+    if not wanted:
+        return {}
+    found = session.scalars(
+        select(CommentRow).where(
+            CommentRow.thread_id.in_({t for t, _ in wanted}),
+            CommentRow.external_id.in_({e for _, e in wanted}),
+        )
+    )
+    by_key = {(p.thread_id, p.external_id): p for p in found}
+    return {
+        c.id: by_key[(c.thread_id, c.parent_external_id)]
+        for c in comments
+        if (c.thread_id, c.parent_external_id) in by_key
+    }
+
+
+def threads_of(session: Session, comments: Sequence[CommentRow]) -> dict[int, ThreadRow]:
+    ids = {c.thread_id for c in comments if c.thread_id is not None}
+    return {t.id: t for t in session.scalars(select(ThreadRow).where(ThreadRow.id.in_(ids)))} if ids else {}
+
+
+def next_in_queue(session: Session, comment: CommentRow) -> CommentRow | None:
+    """The comment after this one in the default queue (pending and escalated, riskiest first), or
+    the riskiest waiting one when this one is no longer waiting."""
+    query = select(CommentRow).where(CommentRow.status.in_(QUEUE_STATUSES), CommentRow.id != comment.id)
+    if comment.status in QUEUE_STATUSES:
+        query = query.where(
+            or_(
+                CommentRow.risk < comment.risk,
+                and_(CommentRow.risk == comment.risk, CommentRow.id > comment.id),
+            )
+        )
+    return session.scalar(query.order_by(CommentRow.risk.desc(), CommentRow.id).limit(1))
+
+
+def recent_threads(session: Session, limit: int = 200) -> list[ThreadRow]:
+    """Stories for the queue's story filter, newest first."""
+    return list(session.scalars(select(ThreadRow).order_by(ThreadRow.id.desc()).limit(limit)))
 
 
 def get_comment(session: Session, comment_id: int) -> CommentRow | None:

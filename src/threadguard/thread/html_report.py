@@ -15,7 +15,7 @@ import jinja2
 from threadguard.attributes import ATTRIBUTES
 from threadguard.scores import CommentScore
 from threadguard.text import highlight
-from threadguard.thread.model import Thread
+from threadguard.thread.model import Thread, label
 from threadguard.thread.scoring import ScoredComment
 from threadguard.thread.stats import ThreadSummary
 
@@ -41,6 +41,7 @@ def render_report(
     model: str,
 ) -> str:
     environment = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    environment.filters["label"] = label
     template = environment.from_string(
         (resources.files("threadguard") / "resources" / "templates" / "thread_report.html").read_text("utf-8")
     )

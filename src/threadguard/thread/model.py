@@ -9,6 +9,34 @@ from dataclasses import dataclass, field
 SOURCE_FLAGS = ("deleted", "spam", "unapproved", "pingback", "trackback", "author_missing", "truncated")
 REPAIR_FLAGS = ("orphan", "cycle", "duplicate_id")
 FLAGS = SOURCE_FLAGS + REPAIR_FLAGS
+# What the codes of flags and of ingest repairs and warnings mean, for people (reports, the app).
+LABELS = {
+    "deleted": "deleted in the source", "spam": "marked as spam in the source",
+    "unapproved": "not approved in the source", "pingback": "pingback", "trackback": "trackback",
+    "author_missing": "no author in the export", "truncated": "text cut short in the export",
+    "orphan": "reply whose parent is missing (shown at top level)", "cycle": "reply loop broken",
+    "duplicate_id": "repeated comment id (kept under a new id)",
+    "unreadable_record": "unreadable records skipped", "truncated_input": "file ends mid-record",
+    "empty_input": "empty file", "lone_surrogate": "broken characters replaced",
+    "unreadable_input": "unreadable file", "unknown_flag": "unknown source flags ignored",
+    "undecodable_bytes": "bytes in an unknown encoding replaced",
+    "unaccounted_comments": "comments the source counted but did not include",
+    "too_long": "over-long text cut",
+    "reddit_non_comment_thing": "Reddit items that are not comments skipped",
+    "post_in_unknown_thread": "posts of a thread not in the file", "no_comments_found": "no comments found",
+    "malformed_xml_recovered": "malformed XML read as far as possible",
+    "livefyre_non_comment_record": "Livefyre records that are not comments skipped",
+    "list_block_skipped": "list blocks skipped", "leading_garbage": "junk before the data skipped",
+    "duplicate_merged": "duplicate comments merged", "duplicate_item": "repeated items skipped",
+    "depth_jump": "nesting that skipped levels repaired", "deleted_thread": "deleted threads",
+    "comment_in_unknown_post": "comments of a post not in the file",
+    "article_extraction_failed": "article text could not be extracted",
+}  # fmt: skip
+
+
+def label(code: str) -> str:
+    """A readable label for a flag or repair code; an unknown code with its underscores as spaces."""
+    return LABELS.get(code, code.replace("_", " "))
 
 
 @dataclass

@@ -21,11 +21,13 @@ class ThreadSummary:
     flagged_by_attribute: Counter[str] = field(default_factory=Counter)
     targeted_groups: Counter[str] = field(default_factory=Counter)
     flagged_by_author: Counter[str] = field(default_factory=Counter)
+    comments_by_author: Counter[str] = field(default_factory=Counter)
     changed_by_context: int = 0
 
     def add(self, scored: Iterable[ScoredComment], thresholds: Mapping[str, float]) -> ThreadSummary:
         for item in scored:
             self.comments += 1
+            self.comments_by_author[item.comment.author or "(unknown)"] += 1
             if item.score is None:
                 continue
             self.scored += 1
@@ -53,6 +55,9 @@ class ThreadSummary:
             "flagged_share": {a: round(v, 4) for a, v in self.flagged_share().items()},
             "targeted_groups": dict(self.targeted_groups.most_common()),
             "authors_most_flagged": dict(self.flagged_by_author.most_common(top)),
+            "comments_by_author": {
+                a: self.comments_by_author[a] for a, _ in self.flagged_by_author.most_common(top)
+            },
             "changed_by_context": self.changed_by_context,
         }
 

@@ -3,12 +3,11 @@ web app and API clients share one audited path."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, FastAPI, Form, Query, Request
+from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -19,11 +18,11 @@ from threadguard.server.auth import Caller, csrf_token, csrf_valid, log_in, log_
 from threadguard.server.runtime import Runtime, runtime
 from threadguard.server.throttle import BUSY_RETRY_S, ChecksBusy
 from threadguard.store import audit, stats
-from threadguard.store.comments import QueueFilters, author_history, get_comment, get_thread, parent_of, queue
 from threadguard.store.users import authenticate
-from threadguard.text.highlight import segments
+from threadguard.thread.model import label
 from threadguard.web.api_docs import operations, schemas
 from threadguard.web.charts import COLOURS, flagged_chart, volume_chart
+from threadguard.web.format import ago, excerpt, local_time, mark, plural
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -40,6 +39,9 @@ def http_link(url: str | None) -> str | None:
 
 
 templates.env.filters["http_link"] = http_link
+templates.env.filters.update(
+    local_time=local_time, plural=plural, excerpt=excerpt, mark=mark, label=label, ago=ago
+)
 router = APIRouter(include_in_schema=False)
 # Pages that read the database are plain functions: FastAPI runs them in its thread pool, off the event loop.
 SECURITY_HEADERS = {
@@ -56,7 +58,12 @@ class LoginRequired(Exception):
 
 
 def install(app: FastAPI) -> None:
+    # the page modules import this one for page() and user(): included here, once it is loaded
+    from threadguard.web import authors, comment, ingest, queue, words
+
     app.include_router(router)
+    for module in (queue, comment, authors, words, ingest):
+        app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     @app.exception_handler(LoginRequired)
@@ -87,7 +94,6 @@ def page(
     )
 
 
-MAX_ROW_ID = 2**62
 MAX_OFFSET = 10**9
 
 
@@ -158,67 +164,11 @@ def safe_next(target: str) -> str:
     )
 
 
-@router.get("/queue")
-def queue_page(
-    request: Request,
-    attribute: str = "",
-    community: str = "",
-    thread_id: str = "",
-    author: str = "",
-    since: str = "",
-    until: str = "",
-    status: Annotated[list[str] | None, Query()] = None,
-) -> HTMLResponse:
-    caller = user(request)
-    filters = QueueFilters(
-        statuses=[s for s in status or () if s in ("pending", "escalated", "approved", "rejected")]
-        or ("pending", "escalated"),
-        attribute=attribute if attribute in ATTRIBUTES else None,
-        min_score=0.0,
-        community=community or None,
-        thread_id=row_id(thread_id),
-        author=author or None,
-        since=parse_day(since),
-        until=parse_day(until),
-        limit=200,
-    )
-    with runtime(request).sessions() as session:
-        rows = [(c, segments(c.text, c.spans)) for c in queue(session, filters)]
-        return page(
-            request, "queue.html", caller, rows=rows,
-            filters={"attribute": attribute, "community": community, "thread_id": thread_id, "author": author,
-                     "since": since, "until": until, "status": list(filters.statuses)},
-        )  # fmt: skip
-
-
-def row_id(value: str) -> int | None:
-    """A database id typed in a filter, or None: only ASCII digits ("²" is a digit to Python) within
-    the range the databases store."""
-    return int(value) if value.isascii() and value.isdigit() and 0 < int(value) < MAX_ROW_ID else None
-
-
-def parse_day(value: str) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-@router.get("/comments/{comment_id}")
-def comment_page(comment_id: int, request: Request) -> HTMLResponse:
-    caller = user(request)
-    with runtime(request).sessions() as session:
-        comment = get_comment(session, comment_id) if 0 < comment_id < MAX_ROW_ID else None
-        if comment is None:
-            return HTMLResponse("no such comment", status_code=404, headers=SECURITY_HEADERS)
-        parent = parent_of(session, comment)
-        history = author_history(session, comment.author, limit=10) if comment.author else None
-        return page(
-            request, "comment.html", caller, comment=comment,
-            segments=segments(comment.text, comment.spans), parent=parent,
-            thread=get_thread(session, comment.thread_id), history=history,
-            trail=audit.entries(session, comment_id=comment.id),
-        )  # fmt: skip
+@router.get("/favicon.ico")
+async def favicon() -> Response:
+    """Browsers ask for /favicon.ico on every page; answer with the app's icon, not a 404."""
+    return Response((HERE / "static" / "favicon.svg").read_bytes(), media_type="image/svg+xml",
+                    headers={"Cache-Control": "max-age=86400"})  # fmt: skip
 
 
 @router.get("/audit")
