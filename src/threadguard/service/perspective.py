@@ -24,6 +24,7 @@ from threadguard.server.runtime import Runtime, runtime
 from threadguard.service.validation import RequestBody
 from threadguard.store.comments import add_api_comment
 from threadguard.store.feedback import add_feedback
+from threadguard.store.moderation import decide_new
 from threadguard.text.language import UNDETERMINED, Detection
 from threadguard.text.utf16 import utf16_length
 from threadguard.thread.context import Context
@@ -325,8 +326,9 @@ def analyze_response(
 
 
 def store_analyzed(rt: Runtime, text: str, result: CommentScore, community: str | None) -> None:
-    """Keep the comment in the moderation store, where the community's policy sorts it."""
+    """Keep the comment in the moderation store, where the community's policy sorts it (with its word
+    lists, as for every other way in)."""
     community = community or DEFAULT_COMMUNITY
-    decision = rt.policy.decide(result.attributes, community)
     with rt.sessions.begin() as session:
+        (decision,) = decide_new(session, rt.policy, community, [(text, None, result)])
         add_api_comment(session, text, result, decision, community)
