@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import http.client
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 
 from tests.service.conftest import make_client
+from tests.service.live import live_server
 from threadguard.thread.context import ContextScorer
 
 
@@ -33,20 +30,8 @@ def broken_app(tmp_path, scorer: ContextScorer) -> Iterator[tuple[FastAPI, str]]
 def server(broken_app: tuple[FastAPI, str]) -> Iterator[tuple[int, str]]:
     """The app under a real uvicorn, in a thread, on a free port."""
     app, key = broken_app
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(app, lifespan="off", log_level="critical", access_log=False)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
-        time.sleep(0.02)
-    yield sock.getsockname()[1], key
-    server.should_exit = True
-    thread.join(10)
-    sock.close()
+    with live_server(app) as base:
+        yield int(base.rsplit(":", 1)[1]), key
 
 
 def test_an_internal_error_is_a_json_500_and_the_connection_stays_open(server) -> None:
