@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -12,7 +11,7 @@ from threadguard.attributes import ATTRIBUTES, FLAGGING_ATTRIBUTES, TARGET_GROUP
 from threadguard.model.artifact import Artifact
 from threadguard.model.encoder import EncoderArtifact
 from threadguard.model.explain import SpanExplainer
-from threadguard.model.features import Analysis, build_featuriser, slur_groups_of
+from threadguard.model.features import Analysis, RowEntries, build_featuriser, row_entries, slur_groups_of
 from threadguard.model.lexicon import Lexicon
 from threadguard.model.linear import MultiOutputLogistic, sigmoid
 from threadguard.model.occlusion import occlusion_spans
@@ -178,11 +177,12 @@ class Scorer:
                 warnings.append(
                     f"LANGUAGE_NOT_SUPPORTED: detected {language!r}; the model is trained on English only"
                 )
+            row = row_entries(rows, i)
             results.append(
                 CommentScore(
                     attributes=attributes,
                     targets=targets,
-                    spans=self._spans(text, analysis, attributes, rows[i], tiers[i]) if spans else {},
+                    spans=self._spans(text, analysis, attributes, row, tiers[i]) if spans else {},
                     flagged=self.is_flagged(attributes),
                     language=language,
                     model=self.version if tiers[i] == "accurate" else self.fast_version,
@@ -193,7 +193,7 @@ class Scorer:
         return results
 
     def _spans(
-        self, text: str, analysis: Analysis, attributes: dict[str, float], row: Any, tier: str
+        self, text: str, analysis: Analysis, attributes: dict[str, float], row: RowEntries, tier: str
     ) -> dict[str, list[Span]]:
         """The fast tier's spans come from its linear weights; the encoder's from word occlusion."""
         if tier == "fast" or self.encoder is None:

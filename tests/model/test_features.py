@@ -1,6 +1,6 @@
 import numpy as np
 
-from threadguard.model.features import DENSE_FEATURES, Featuriser
+from threadguard.model.features import DENSE_FEATURES, Featuriser, row_entries
 from threadguard.model.lexicon import Lexicon
 from threadguard.text.normalise import Normaliser
 
@@ -64,3 +64,25 @@ def test_evasion_reaches_the_same_lexicon_features() -> None:
     plain = {DENSE_FEATURES[i] for i, *_ in f.analyse("you idiot").dense}
     evaded = {DENSE_FEATURES[i] for i, *_ in f.analyse("you 1d10t").dense}
     assert "lex:insult" in plain and plain == evaded
+
+
+def test_analyses_from_a_replaced_vocabulary_give_the_same_rows(monkeypatch) -> None:
+    import threadguard.model.features as features
+
+    f = featuriser()
+    expected = f.transform(TEXTS).toarray()
+    monkeypatch.setattr(features, "VOCABULARY_LIMIT", 3)  # a new vocabulary after every few tokens
+    g = featuriser()
+    analyses = [g.analyse(text) for text in TEXTS]
+    assert len({id(a.vocabulary) for a in analyses}) > 1
+    assert np.array_equal(g.transform_analyses(analyses).toarray(), expected)
+
+
+def test_token_contributions_from_row_entries_equal_those_from_the_matrix_row() -> None:
+    f = featuriser()
+    weights = np.random.default_rng(2).normal(size=(f.n_features, 2)).astype(np.float32)
+    matrix = f.transform(TEXTS)
+    for i, text in enumerate(TEXTS):
+        analysis = f.analyse(text)
+        from_matrix = f.token_contributions(analysis, weights, matrix[i])
+        assert np.array_equal(f.token_contributions(analysis, weights, row_entries(matrix, i)), from_matrix)

@@ -43,3 +43,12 @@ def test_shipped_lexicon_loads_with_groups() -> None:
 
 def test_words_only_single_tokens(tmp_path: Path) -> None:
     assert "asylum seeker" not in make().words()
+
+
+def test_a_multiword_hit_covers_its_tokens_and_an_unfinished_phrase_falls_back() -> None:
+    hits = make().match(["firing", "squad", "squad", "firing", "idiot"])
+    assert [(h.first, h.last, h.category) for h in hits] == [
+        (0, 1, "violence"),
+        (2, 2, "reporting"),
+        (4, 4, "insult"),
+    ]

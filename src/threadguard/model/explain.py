@@ -10,7 +10,7 @@ import numpy as np
 from scipy import sparse
 
 from threadguard.attributes import ATTRIBUTES
-from threadguard.model.features import Analysis, Featuriser
+from threadguard.model.features import Analysis, Featuriser, RowEntries
 from threadguard.model.linear import MultiOutputLogistic, sigmoid
 from threadguard.scores import Span
 from threadguard.text.utf16 import Utf16Index
@@ -36,7 +36,7 @@ class SpanExplainer:
         text: str,
         analysis: Analysis,
         attributes: dict[str, float],
-        row: sparse.csr_matrix | None = None,
+        row: sparse.csr_matrix | RowEntries | None = None,
     ) -> dict[str, list[Span]]:
         wanted = [name for name in ATTRIBUTES if attributes[name] >= self.min_probability]
         if not wanted or not analysis.tokens:

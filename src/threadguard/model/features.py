@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import chain, pairwise
+from itertools import chain
+from typing import NamedTuple
 
 import numpy as np
 import xxhash
@@ -56,6 +58,59 @@ DENSE_FEATURES: tuple[str, ...] = (
     "style:length",
 )
 _DENSE_INDEX = {name: i for i, name in enumerate(DENSE_FEATURES)}
+COUNT_CHUNK = 1024  # rows whose count matrix is built at once
+
+
+class Vocabulary(dict[str, int]):
+    """Token -> id, with every token's hashed columns (word column, then its char n-gram columns) in
+    one flat int32 array: a chunk's columns are then gathered by numpy instead of built in Python
+    lists. A token seen for the first time is hashed once (`__missing__`); comment vocabularies are
+    Zipfian, so almost every lookup is a hit."""
+
+    def __init__(self, token_columns: Callable[[str], list[int]]) -> None:
+        super().__init__()
+        self._hash = token_columns
+        self._columns = np.empty(1 << 16, dtype=np.int32)
+        self._used = 0
+        self.start = np.empty(1 << 12, dtype=np.int64)  # per id: where its columns begin in `columns`
+        self.length = np.empty(1 << 12, dtype=np.int64)  # per id: how many columns it has
+
+    def __missing__(self, token: str) -> int:
+        cols = self._hash(token)
+        index = len(self)
+        if index == len(self.start):
+            self.start = np.resize(self.start, 2 * index)
+            self.length = np.resize(self.length, 2 * index)
+        while self._used + len(cols) > len(self._columns):
+            self._columns = np.resize(self._columns, 2 * len(self._columns))
+        self._columns[self._used : self._used + len(cols)] = cols
+        self.start[index], self.length[index] = self._used, len(cols)
+        self._used += len(cols)
+        self[token] = index
+        return index
+
+    @property
+    def columns(self) -> np.ndarray:
+        return self._columns[: self._used]
+
+    def gather(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The concatenated columns of the tokens `ids` (in order) and each token's column count."""
+        lengths = self.length[ids]
+        ends = np.cumsum(lengths)
+        offsets = np.repeat(self.start[ids] - (ends - lengths), lengths)
+        return self.columns[offsets + np.arange(int(ends[-1]) if len(ends) else 0)], lengths
+
+
+class RowEntries(NamedTuple):
+    """The stored entries of one row of a transformed matrix, without a scipy matrix around them."""
+
+    indices: np.ndarray
+    data: np.ndarray
+
+
+def row_entries(matrix: sparse.csr_matrix, i: int) -> RowEntries:
+    start, end = matrix.indptr[i], matrix.indptr[i + 1]
+    return RowEntries(matrix.indices[start:end], matrix.data[start:end])
 
 
 @dataclass
@@ -65,8 +120,8 @@ class Analysis:
     normalised: NormalisedText
     tokens: list[str]
     hits: list[LexiconHit]
-    token_columns: list[tuple[int, ...]]  # per token: word column, then its char n-gram columns
-    bigram_columns: list[int]  # bigram (t, t+1) at index t
+    token_ids: list[int]  # per token: its id in `vocabulary`
+    vocabulary: Vocabulary  # the one that gave the ids (a featuriser starts a new one when it grows large)
     dense: list[tuple[int, float, int, int]]  # (dense index, value, first token, last token); -1 = no anchor
 
     @property
@@ -79,9 +134,11 @@ def token_spans(normalised: str) -> list[tuple[int, int]]:
     return [m.span() for m in TOKEN_RE.finditer(normalised)]
 
 
-_UPPER = str.maketrans("", "", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-_LETTERS = str.maketrans("", "", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_UPPER = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_LETTERS = _UPPER + _UPPER.lower()
 _BIGRAM_MULTIPLIER = 0x9E3779B1
+_BIGRAM_OFFSET = 0x7F4A7C15
+VOCABULARY_LIMIT = 500_000  # tokens kept hashed; past it a featuriser starts a fresh vocabulary
 
 
 class Featuriser:
@@ -105,14 +162,12 @@ class Featuriser:
         self.n_hashed = self.n_word + self.n_char
         self.n_features = self.n_hashed + len(DENSE_FEATURES)
         self.idf: np.ndarray | None = None
-        self._token_cache: dict[str, tuple[int, ...]] = {}
+        self.vocabulary = Vocabulary(self._token_columns)
+        self._scratch = threading.local()  # the server scores from several threads
 
     # ---- hashing -------------------------------------------------------------------------
-    def _token_columns(self, token: str) -> tuple[int, ...]:
-        """Word column then char n-gram columns of one token, cached: comment vocabularies are Zipfian."""
-        cols = self._token_cache.get(token)
-        if cols is not None:
-            return cols
+    def _token_columns(self, token: str) -> list[int]:
+        """Word column then char n-gram columns of one token (the vocabulary keeps them)."""
         word = xxhash.xxh32_intdigest(token.encode()) & (self.n_word - 1)
         padded = f"<{token}>".encode()  # byte n-grams: identical to char n-grams on ASCII text
         lo, hi = self.char_ngrams
@@ -123,23 +178,26 @@ class Featuriser:
             for n in range(lo, hi + 1)
             for i in range(len(padded) - n + 1)
         ]
-        cols = (word, *chars)
-        if len(self._token_cache) > 500_000:
-            self._token_cache.clear()
-        self._token_cache[token] = cols
-        return cols
+        return [word, *chars]
+
+    def bigram_columns(self, word_columns: np.ndarray, same_text: np.ndarray | None = None) -> np.ndarray:
+        """Columns of the word bigrams (t, t+1) of consecutive tokens' word columns; where several
+        texts are concatenated, `same_text` marks the pairs that do not cross from one to the next."""
+        a, b = word_columns[:-1].astype(np.int64), word_columns[1:].astype(np.int64)
+        bigrams = ((a * _BIGRAM_MULTIPLIER) ^ (b + _BIGRAM_OFFSET)) & (self.n_word - 1)
+        return bigrams if same_text is None else bigrams[same_text]
 
     # ---- analysis ------------------------------------------------------------------------
     def analyse(self, text: str) -> Analysis:
         normalised = self.normaliser(text)
         tokens = TOKEN_RE.findall(normalised.text)
-        token_columns = [self._token_columns(token) for token in tokens]
-        mask = self.n_word - 1
-        words = [cols[0] for cols in token_columns]
-        bigrams = [((a * _BIGRAM_MULTIPLIER) ^ (b + 0x7F4A7C15)) & mask for a, b in pairwise(words)]
+        if len(self.vocabulary) > VOCABULARY_LIMIT:
+            self.vocabulary = Vocabulary(self._token_columns)
+        vocabulary = self.vocabulary
+        token_ids = [vocabulary[token] for token in tokens]
         hits = self.lexicon.match(tokens)
         dense = self._dense_entries(text, normalised.text, tokens, hits)
-        return Analysis(normalised, tokens, hits, token_columns, bigrams, dense)
+        return Analysis(normalised, tokens, hits, token_ids, vocabulary, dense)
 
     def slur_groups(self, text: str) -> set[str]:
         """The target groups of the slurs in `text` (after evasion normalisation), from the lexicon;
@@ -164,9 +222,11 @@ class Featuriser:
                 entries.append((_DENSE_INDEX[f"{hit.category}:{hit.group}"], 1.0, hit.first, hit.last))
         if hits:
             entries.extend(_pattern_entries(normalised, tokens, hits))
-        letters = len(original) - len(original.translate(_LETTERS))
+        # ASCII letters counted in the UTF-8 bytes (C speed; no other character encodes to them)
+        raw = original.encode("utf-8", "surrogatepass")
+        letters = len(raw) - len(raw.translate(None, _LETTERS))
         if letters >= 8:
-            caps = (len(original) - len(original.translate(_UPPER))) / letters
+            caps = (len(raw) - len(raw.translate(None, _UPPER))) / letters
             if caps > 0.5:
                 entries.append((_DENSE_INDEX["style:caps"], caps, -1, -1))
         exclaims = original.count("!")
@@ -177,26 +237,74 @@ class Featuriser:
 
     # ---- matrices ------------------------------------------------------------------------
     def _counts(self, analyses: Sequence[Analysis]) -> sparse.csr_matrix:
-        """Raw counts: one entry per hashed occurrence plus the dense values, duplicates summed."""
-        indptr = [0]
-        cols: list[int] = []
-        vals: list[float] = []
-        for a in analyses:
-            for token_cols in a.token_columns:
-                cols.extend(token_cols)
-            cols.extend(a.bigram_columns)
-            n_hashed = len(cols) - len(vals)
-            vals.extend([1.0] * n_hashed)
-            for index, value, _, _ in a.dense:
-                cols.append(self.n_hashed + index)
-                vals.append(value)
-            indptr.append(len(cols))
-        matrix = sparse.csr_matrix(
-            (np.asarray(vals, dtype=np.float32), np.asarray(cols, dtype=np.int32), np.asarray(indptr)),
-            shape=(len(analyses), self.n_features),
+        """Raw counts: one entry per hashed occurrence plus the dense values, duplicates summed;
+        built CHUNK rows at a time so that memory stays bounded on a whole training set."""
+        if len(analyses) <= COUNT_CHUNK:
+            return self._chunk_counts(analyses)
+        return sparse.vstack(
+            [self._chunk_counts(analyses[i : i + COUNT_CHUNK]) for i in range(0, len(analyses), COUNT_CHUNK)],
+            format="csr",
         )
-        matrix.sum_duplicates()
+
+    def _chunk_counts(self, analyses: Sequence[Analysis]) -> sparse.csr_matrix:
+        n = len(analyses)
+        rows, cols = [], []
+        start = 0
+        for end in range(1, n + 1):  # runs of analyses that share a vocabulary (almost always one run)
+            if end == n or analyses[end].vocabulary is not analyses[start].vocabulary:
+                run_rows, run_cols = self._hashed_entries(analyses[start:end])
+                rows.append(run_rows + start)
+                cols.append(run_cols)
+                start = end
+        keys = np.sort(np.concatenate(rows) * self.n_features + np.concatenate(cols))
+        hashed_keys, hashed_counts = _unique_counts(keys)
+
+        dense_keys, dense_values = [], []
+        for r, a in enumerate(analyses):
+            base = r * self.n_features + self.n_hashed
+            for index, value, _, _ in a.dense:
+                dense_keys.append(base + index)
+                dense_values.append(value)
+        dense_unique, inverse = np.unique(np.asarray(dense_keys, dtype=np.int64), return_inverse=True)
+        dense_sums = np.zeros(len(dense_unique), dtype=np.float32)
+        np.add.at(dense_sums, inverse, np.asarray(dense_values, dtype=np.float32))  # in order, as scipy sums
+
+        # each row: its hashed columns (ascending), then its dense columns (ascending, all above them)
+        hashed_rows, dense_rows = hashed_keys // self.n_features, dense_unique // self.n_features
+        per_row_hashed = np.bincount(hashed_rows, minlength=n)
+        per_row_dense = np.bincount(dense_rows, minlength=n)
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(per_row_hashed + per_row_dense, out=indptr[1:])
+        dense_before = np.cumsum(per_row_dense) - per_row_dense
+        hashed_through = np.cumsum(per_row_hashed)
+        at_hashed = np.arange(len(hashed_keys)) + dense_before[hashed_rows]
+        at_dense = np.arange(len(dense_unique)) + hashed_through[dense_rows]
+        values = np.empty(int(indptr[-1]), dtype=np.float32)
+        columns = np.empty(int(indptr[-1]), dtype=np.int32)
+        values[at_hashed] = hashed_counts
+        values[at_dense] = dense_sums
+        columns[at_hashed] = hashed_keys - hashed_rows * self.n_features
+        columns[at_dense] = dense_unique - dense_rows * self.n_features
+        matrix = sparse.csr_matrix((values, columns, indptr), shape=(n, self.n_features))
+        matrix.has_sorted_indices = True
         return matrix
+
+    def _hashed_entries(self, analyses: Sequence[Analysis]) -> tuple[np.ndarray, np.ndarray]:
+        """(row, column) of every hashed occurrence in texts that share one vocabulary: each token's
+        word and char n-gram columns, then the word bigrams within each text."""
+        vocabulary = analyses[0].vocabulary
+        per_text = np.fromiter(map(len, (a.token_ids for a in analyses)), dtype=np.int64, count=len(analyses))
+        ids = np.fromiter(
+            chain.from_iterable(a.token_ids for a in analyses), dtype=np.int64, count=int(per_text.sum())
+        )
+        token_cols, lengths = vocabulary.gather(ids)
+        token_rows = np.repeat(np.repeat(np.arange(len(analyses)), per_text), lengths)
+        text_of_token = np.repeat(np.arange(len(analyses)), per_text)
+        words = vocabulary.columns[vocabulary.start[ids]]
+        same_text = text_of_token[:-1] == text_of_token[1:]
+        bigrams = self.bigram_columns(words, same_text)
+        bigram_rows = text_of_token[:-1][same_text]
+        return np.concatenate((token_rows, bigram_rows)), np.concatenate((token_cols, bigrams))
 
     def fit(self, texts: Sequence[str]) -> Featuriser:
         """Learn smoothed IDF weights of the hashed columns (dense features keep weight 1)."""
@@ -217,14 +325,13 @@ class Featuriser:
             raise RuntimeError("Featuriser is not fitted: call fit() first")
         n = counts.shape[0]
         rows = np.repeat(np.arange(n), np.diff(counts.indptr))
-        block = (counts.indices >= self.n_word).astype(np.int64) + (counts.indices >= self.n_hashed)
-        weighted = counts.data * self.idf[counts.indices]
-        norms = np.sqrt(
-            np.bincount(rows * 3 + block, weights=weighted.astype(np.float64) ** 2, minlength=3 * n)
-        )
+        block = rows * 3 + (counts.indices >= self.n_word) + (counts.indices >= self.n_hashed)
+        idf = self.idf[counts.indices]
+        weighted = counts.data * idf
+        norms = np.sqrt(np.bincount(block, weights=weighted.astype(np.float64) ** 2, minlength=3 * n))
         inverse = 1.0 / np.maximum(norms, 1e-9)
         inverse[2::3] = 1.0
-        return (self.idf[counts.indices] * inverse[rows * 3 + block]).astype(np.float32)
+        return (idf * inverse[block]).astype(np.float32)
 
     def transform_analyses(self, analyses: Sequence[Analysis]) -> sparse.csr_matrix:
         counts = self._counts(analyses)
@@ -234,17 +341,27 @@ class Featuriser:
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
         return self.transform_analyses([self.analyse(t) for t in texts])
 
+    def _positions(self, indices: np.ndarray, columns: np.ndarray) -> np.ndarray:
+        """Where each of `columns` is stored among a row's (distinct) `indices`: a scatter into a
+        per-thread column-sized scratch array and a gather, instead of a binary search per column."""
+        scratch = getattr(self._scratch, "positions", None)
+        if scratch is None:
+            scratch = self._scratch.positions = np.empty(self.n_features, dtype=np.int64)
+        scratch[indices] = np.arange(len(indices))
+        return scratch[columns]
+
     def token_contributions(
         self,
         analysis: Analysis,
         weights: np.ndarray,
-        row: sparse.csr_matrix | None = None,
+        row: sparse.csr_matrix | RowEntries | None = None,
         outputs: Sequence[int] | None = None,
     ) -> np.ndarray:
         """Per-token share of each output's logit (bias excluded): shape (n_tokens, n_outputs).
 
         Exact for the linear model: the sum over tokens plus the unanchored style features plus
-        the bias equals the logit. `row` is the analysis' transformed row when the caller has it.
+        the bias equals the logit. `row` is the analysis' transformed row (a one-row matrix or its
+        `RowEntries`) when the caller has it.
         `outputs` picks the weight columns wanted (in that order): each column is computed on its
         own, so the values are the same as those columns of the full result, only cheaper.
         """
@@ -255,19 +372,19 @@ class Featuriser:
             return out
         if row is None:
             row = self.transform_analyses([analysis])
-        lengths = np.fromiter(map(len, analysis.token_columns), dtype=np.int64, count=n_tokens)
-        flat = chain.from_iterable(analysis.token_columns)
-        occurrences = np.concatenate(
-            (np.fromiter(flat, dtype=np.int64, count=int(lengths.sum())), analysis.bigram_columns)
-        ).astype(np.int64)
+        vocabulary = analysis.vocabulary
+        ids = np.asarray(analysis.token_ids, dtype=np.int64)
+        token_cols, lengths = vocabulary.gather(ids)
+        bigrams = self.bigram_columns(vocabulary.columns[vocabulary.start[ids]])
+        occurrences = np.concatenate((token_cols, bigrams)).astype(np.int64)
         # a stored value is (count x weight) of its column: each occurrence carries an equal share
-        position = np.searchsorted(row.indices, occurrences)
+        position = self._positions(row.indices, occurrences)
         share = row.data[position] / np.bincount(position, minlength=len(row.indices))[position]
         entry = weights[occurrences[:, None], columns] * share[:, None]
         n_token_entries = int(lengths.sum())
         starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
         out += np.add.reduceat(entry[:n_token_entries], starts, axis=0)
-        if analysis.bigram_columns:
+        if len(bigrams):
             half = entry[n_token_entries:] / 2
             out[:-1] += half
             out[1:] += half
@@ -277,14 +394,20 @@ class Featuriser:
         return out
 
 
-def _sentence_ids(normalised: str, token_spans: list[tuple[int, int]]) -> list[int]:
-    breaks = [m.start() for m in SENTENCE_END_RE.finditer(normalised)]
+def _unique_counts(sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of a sorted array and how often each occurs."""
+    if not len(sorted_keys):
+        return sorted_keys, np.zeros(0, dtype=np.int64)
+    first = np.flatnonzero(np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1])))
+    return sorted_keys[first], np.diff(np.append(first, len(sorted_keys)))
+
+
+def _sentence_ids(normalised: str) -> list[int]:
+    """Per token, how many sentence ends come before it. No token holds a sentence-end character,
+    so the tokens of the pieces between them are exactly the text's tokens, in order."""
     ids: list[int] = []
-    b = 0
-    for start, _ in token_spans:
-        while b < len(breaks) and breaks[b] < start:
-            b += 1
-        ids.append(b)
+    for k, piece in enumerate(SENTENCE_END_RE.split(normalised)):
+        ids += [k] * len(TOKEN_RE.findall(piece))
     return ids
 
 
@@ -293,7 +416,7 @@ def _pattern_entries(
 ) -> list[tuple[int, float, int, int]]:
     """Patterns over lexicon hits within one sentence: insults aimed at 'you', calls for violence,
     violence or dehumanising language aimed at a group, and reporting/quoting (counter-speech)."""
-    sentence = _sentence_ids(normalised, token_spans(normalised))
+    sentence: list[int] = []  # found on first use: many texts' hits need no sentence boundary
     entries: list[tuple[int, float, int, int]] = []
     by_category: dict[str, list[LexiconHit]] = {}
     for hit in hits:
@@ -301,6 +424,8 @@ def _pattern_entries(
     group_hits = by_category.get("slur", []) + by_category.get("identity", [])
 
     def same_sentence(a: int, b: int) -> bool:
+        if not sentence:
+            sentence.extend(_sentence_ids(normalised))
         return sentence[a] == sentence[b]
 
     for hit in by_category.get("insult", []) + by_category.get("slur", []) + by_category.get("profanity", []):

@@ -70,6 +70,7 @@ class Lexicon:
         self.max_words = max((len(words) for words in self._entries), default=1)
         self._starts_phrase = {words[0] for words in self._entries if len(words) > 1}
         self._single = {words[0]: tags for words, tags in self._entries.items() if len(words) == 1}
+        self._first_words = self._starts_phrase | self._single.keys()
 
     @classmethod
     def load(cls, directory: Path | None = None) -> Lexicon:
@@ -96,10 +97,14 @@ class Lexicon:
 
     def match(self, tokens: Sequence[str]) -> list[LexiconHit]:
         """All hits, scanning left to right and taking the longest entry at each start position."""
+        first_words = self._first_words
+        candidates = [i for i, token in enumerate(tokens) if token in first_words]  # most tokens are not
         hits: list[LexiconHit] = []
         n = len(tokens)
-        i = 0
-        while i < n:
+        free = 0  # the first position not inside an earlier multi-word hit
+        for i in candidates:
+            if i < free:
+                continue
             token = tokens[i]
             length = 1
             tags = None
@@ -113,7 +118,7 @@ class Lexicon:
                 tags = self._single.get(token)
             if tags:
                 hits.extend(LexiconHit(i, i + length - 1, cat, group) for cat, group in tags)
-            i += length
+                free = i + length
         return hits
 
 

@@ -49,7 +49,7 @@ class LanguageIdentifier:
         labels, probs = self._model.predict(cleaned, k=1)
         out: list[Detection] = []
         for text, label, prob in zip(cleaned, labels, probs, strict=True):
-            letters = sum(ch.isalpha() for ch in text[:200])
+            letters = sum(map(str.isalpha, text[:200]))
             code = label[0].removeprefix("__label__") if label else UNDETERMINED
             confidence = float(prob[0]) if len(prob) else 0.0
             if letters < 3:
