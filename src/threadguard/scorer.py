@@ -6,12 +6,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
+from scipy import sparse
 
 from threadguard.attributes import ATTRIBUTES, FLAGGING_ATTRIBUTES, TARGET_GROUPS
 from threadguard.model.artifact import Artifact
 from threadguard.model.encoder import EncoderArtifact
 from threadguard.model.explain import SpanExplainer
-from threadguard.model.features import Analysis, RowEntries, build_featuriser, row_entries, slur_groups_of
+from threadguard.model.features import Analysis, build_featuriser, slur_groups_of
 from threadguard.model.lexicon import Lexicon
 from threadguard.model.linear import MultiOutputLogistic, sigmoid
 from threadguard.model.occlusion import occlusion_spans
@@ -156,12 +157,13 @@ class Scorer:
         logits, tiers = self._logits_and_tiers(texts, fast)
         probabilities = sigmoid(logits)
         languages = self.languages.identify(texts)
-        results: list[CommentScore] = []
         n_attr = len(ATTRIBUTES)
-        for i, (text, analysis, probs, language) in enumerate(
-            zip(texts, analyses, probabilities, languages, strict=True)
+        attributes_of = [dict(zip(ATTRIBUTES, map(float, p[:n_attr]), strict=True)) for p in probabilities]
+        explained = self._spans(texts, analyses, attributes_of, rows, tiers) if spans else [{} for _ in texts]
+        results: list[CommentScore] = []
+        for i, (text, attributes, probs, language) in enumerate(
+            zip(texts, attributes_of, probabilities, languages, strict=True)
         ):
-            attributes = {name: float(p) for name, p in zip(ATTRIBUTES, probs[:n_attr], strict=True)}
             targets = {name: float(p) for name, p in zip(TARGET_GROUPS, probs[n_attr:], strict=True)}
             warnings: list[str] = []
             if len(originals[i]) > MAX_CHARS:
@@ -177,12 +179,11 @@ class Scorer:
                 warnings.append(
                     f"LANGUAGE_NOT_SUPPORTED: detected {language!r}; the model is trained on English only"
                 )
-            row = row_entries(rows, i)
             results.append(
                 CommentScore(
                     attributes=attributes,
                     targets=targets,
-                    spans=self._spans(text, analysis, attributes, row, tiers[i]) if spans else {},
+                    spans=explained[i],
                     flagged=self.is_flagged(attributes),
                     language=language,
                     model=self.version if tiers[i] == "accurate" else self.fast_version,
@@ -193,21 +194,41 @@ class Scorer:
         return results
 
     def _spans(
-        self, text: str, analysis: Analysis, attributes: dict[str, float], row: RowEntries, tier: str
-    ) -> dict[str, list[Span]]:
-        """The fast tier's spans come from its linear weights; the encoder's from word occlusion."""
-        if tier == "fast" or self.encoder is None:
-            return self.explainer.spans(text, analysis, attributes, row)
+        self,
+        texts: Sequence[str],
+        analyses: Sequence[Analysis],
+        attributes: Sequence[dict[str, float]],
+        rows: sparse.csr_matrix,
+        tiers: Sequence[str],
+    ) -> list[dict[str, list[Span]]]:
+        """The fast tier's spans come from its linear weights (all its texts at once); the
+        encoder's from word occlusion."""
+        explained: list[dict[str, list[Span]]] = [{} for _ in texts]
+        fast = [i for i, tier in enumerate(tiers) if tier == "fast" or self.encoder is None]
+        if fast:
+            batch = self.explainer.batch_spans(
+                [texts[i] for i in fast],
+                [analyses[i] for i in fast],
+                [attributes[i] for i in fast],
+                rows if len(fast) == len(texts) else rows[fast],
+            )
+            for i, found in zip(fast, batch, strict=True):
+                explained[i] = found
         encoder = self.encoder
-        return occlusion_spans(
-            text,
-            attributes,
-            lambda variants: sigmoid(encoder.logits(variants)[:, : len(ATTRIBUTES)]),
-            ATTRIBUTES,
-            min_probability=encoder.span_min_probability,
-            word_drop=encoder.span_word_drop,
-            normaliser=encoder.normaliser,
-        )
+        if encoder is None:
+            return explained
+        for i, tier in enumerate(tiers):
+            if tier == "accurate":
+                explained[i] = occlusion_spans(
+                    texts[i],
+                    attributes[i],
+                    lambda variants: sigmoid(encoder.logits(variants)[:, : len(ATTRIBUTES)]),
+                    ATTRIBUTES,
+                    min_probability=encoder.span_min_probability,
+                    word_drop=encoder.span_word_drop,
+                    normaliser=encoder.normaliser,
+                )
+        return explained
 
 
 def _check_texts(texts: Sequence[str]) -> None:

@@ -1,6 +1,6 @@
 import numpy as np
 
-from threadguard.model.features import DENSE_FEATURES, Featuriser, row_entries
+from threadguard.model.features import DENSE_FEATURES, Featuriser
 from threadguard.model.lexicon import Lexicon
 from threadguard.text.normalise import Normaliser
 
@@ -78,11 +78,12 @@ def test_analyses_from_a_replaced_vocabulary_give_the_same_rows(monkeypatch) -> 
     assert np.array_equal(g.transform_analyses(analyses).toarray(), expected)
 
 
-def test_token_contributions_from_row_entries_equal_those_from_the_matrix_row() -> None:
+def test_batch_token_contributions_equal_one_text_at_a_time() -> None:
     f = featuriser()
-    weights = np.random.default_rng(2).normal(size=(f.n_features, 2)).astype(np.float32)
-    matrix = f.transform(TEXTS)
-    for i, text in enumerate(TEXTS):
-        analysis = f.analyse(text)
-        from_matrix = f.token_contributions(analysis, weights, matrix[i])
-        assert np.array_equal(f.token_contributions(analysis, weights, row_entries(matrix, i)), from_matrix)
+    weights = np.random.default_rng(2).normal(size=(f.n_features, 4)).astype(np.float32)
+    analyses = [f.analyse(text) for text in TEXTS]
+    matrix = f.transform_analyses(analyses)
+    batch = f.batch_token_contributions(analyses, weights, matrix, outputs=[3, 1])
+    for i, analysis in enumerate(analyses):
+        alone = f.token_contributions(analysis, weights, matrix[i], outputs=[3, 1])
+        assert np.array_equal(batch[i], alone)  # exactly: spans must not depend on the batch

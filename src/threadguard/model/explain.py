@@ -6,14 +6,18 @@ what drives the decision, in the same units as the attribute.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from scipy import sparse
 
 from threadguard.attributes import ATTRIBUTES
-from threadguard.model.features import Analysis, Featuriser, RowEntries
+from threadguard.model.features import Analysis, Featuriser
 from threadguard.model.linear import MultiOutputLogistic, sigmoid
 from threadguard.scores import Span
 from threadguard.text.utf16 import Utf16Index
+
+BATCH = 256  # texts explained at once: bounds the (occurrences x attributes) work arrays
 
 
 class SpanExplainer:
@@ -36,27 +40,62 @@ class SpanExplainer:
         text: str,
         analysis: Analysis,
         attributes: dict[str, float],
-        row: sparse.csr_matrix | RowEntries | None = None,
+        row: sparse.csr_matrix | None = None,
     ) -> dict[str, list[Span]]:
-        wanted = [name for name in ATTRIBUTES if attributes[name] >= self.min_probability]
-        if not wanted or not analysis.tokens:
-            return {}
-        # only the wanted attributes' columns: most comments want one or two of the fourteen
-        columns = [ATTRIBUTES.index(name) for name in wanted]
-        contributions = self.featuriser.token_contributions(analysis, self.model.coef_, row, columns)
-        utf16 = Utf16Index(text)
-        token_spans = analysis.token_spans
+        return self.batch_spans([text], [analysis], [attributes], row)[0]
+
+    def batch_spans(
+        self,
+        texts: Sequence[str],
+        analyses: Sequence[Analysis],
+        attributes: Sequence[dict[str, float]],
+        matrix: sparse.csr_matrix | None = None,
+    ) -> list[dict[str, list[Span]]]:
+        """`spans` of many texts (`matrix` = their transformed rows), BATCH texts at a time."""
+        floor = self.min_probability
+        wanted = [[name for name in ATTRIBUTES if scores[name] >= floor] for scores in attributes]
+        todo = [i for i, names in enumerate(wanted) if names and analyses[i].tokens]
+        results: list[dict[str, list[Span]]] = [{} for _ in texts]
+        for b in range(0, len(todo), BATCH):
+            batch = todo[b : b + BATCH]
+            # only the wanted attributes' columns: most comments want one or two of the fourteen
+            columns = sorted({ATTRIBUTES.index(name) for i in batch for name in wanted[i]})
+            contributions = self.featuriser.batch_token_contributions(
+                [analyses[i] for i in batch],
+                self.model.coef_,
+                None if matrix is None else matrix[batch],
+                columns,
+            )
+            for i, row in zip(batch, contributions, strict=True):
+                by_attribute = {ATTRIBUTES[c]: row[:, j] for j, c in enumerate(columns)}
+                results[i] = self._spans(texts[i], analyses[i], attributes[i], wanted[i], by_attribute)
+        return results
+
+    def _spans(
+        self,
+        text: str,
+        analysis: Analysis,
+        attributes: dict[str, float],
+        wanted: list[str],
+        contributions: dict[str, np.ndarray],
+    ) -> dict[str, list[Span]]:
+        utf16: Utf16Index | None = None
+        token_spans: list[tuple[int, int]] = []
         result: dict[str, list[Span]] = {}
-        for j, name in enumerate(wanted):
+        for name in wanted:
+            runs = token_runs(contributions[name], self.token_threshold)
+            if not runs:
+                continue
+            if utf16 is None:  # offsets are found only for texts with a span
+                utf16, token_spans = Utf16Index(text), analysis.token_spans
             p = attributes[name]
             logit = float(np.log(max(p, 1e-12) / max(1 - p, 1e-12)))
             spans: list[Span] = []
-            for first, last, total in token_runs(contributions[:, j], self.token_threshold):
+            for first, last, total in runs:
                 begin, end = original_range(analysis, token_spans, first, last)
                 drop = p - float(sigmoid(np.array(logit - total)))
                 spans.append(Span(utf16.to_utf16(begin), utf16.to_utf16(end), max(drop, 0.0)))
-            if spans:
-                result[name] = spans
+            result[name] = spans
         return result
 
 

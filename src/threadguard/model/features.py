@@ -15,7 +15,6 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import chain
-from typing import NamedTuple
 
 import numpy as np
 import xxhash
@@ -59,6 +58,7 @@ DENSE_FEATURES: tuple[str, ...] = (
 )
 _DENSE_INDEX = {name: i for i, name in enumerate(DENSE_FEATURES)}
 COUNT_CHUNK = 1024  # rows whose count matrix is built at once
+TAKE_FROM_COLUMN = 100_000  # occurrences past which a column is copied once and gathered from
 
 
 class Vocabulary(dict[str, int]):
@@ -99,18 +99,6 @@ class Vocabulary(dict[str, int]):
         ends = np.cumsum(lengths)
         offsets = np.repeat(self.start[ids] - (ends - lengths), lengths)
         return self.columns[offsets + np.arange(int(ends[-1]) if len(ends) else 0)], lengths
-
-
-class RowEntries(NamedTuple):
-    """The stored entries of one row of a transformed matrix, without a scipy matrix around them."""
-
-    indices: np.ndarray
-    data: np.ndarray
-
-
-def row_entries(matrix: sparse.csr_matrix, i: int) -> RowEntries:
-    start, end = matrix.indptr[i], matrix.indptr[i + 1]
-    return RowEntries(matrix.indices[start:end], matrix.data[start:end])
 
 
 @dataclass
@@ -341,57 +329,120 @@ class Featuriser:
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
         return self.transform_analyses([self.analyse(t) for t in texts])
 
-    def _positions(self, indices: np.ndarray, columns: np.ndarray) -> np.ndarray:
-        """Where each of `columns` is stored among a row's (distinct) `indices`: a scatter into a
-        per-thread column-sized scratch array and a gather, instead of a binary search per column."""
-        scratch = getattr(self._scratch, "positions", None)
-        if scratch is None:
-            scratch = self._scratch.positions = np.empty(self.n_features, dtype=np.int64)
-        scratch[indices] = np.arange(len(indices))
-        return scratch[columns]
-
     def token_contributions(
         self,
         analysis: Analysis,
         weights: np.ndarray,
-        row: sparse.csr_matrix | RowEntries | None = None,
+        row: sparse.csr_matrix | None = None,
         outputs: Sequence[int] | None = None,
     ) -> np.ndarray:
         """Per-token share of each output's logit (bias excluded): shape (n_tokens, n_outputs).
 
         Exact for the linear model: the sum over tokens plus the unanchored style features plus
-        the bias equals the logit. `row` is the analysis' transformed row (a one-row matrix or its
-        `RowEntries`) when the caller has it.
+        the bias equals the logit. `row` is the analysis' transformed row when the caller has it.
         `outputs` picks the weight columns wanted (in that order): each column is computed on its
         own, so the values are the same as those columns of the full result, only cheaper.
         """
-        columns = np.arange(weights.shape[1]) if outputs is None else np.asarray(outputs, dtype=np.int64)
-        n_tokens = len(analysis.tokens)
-        out = np.zeros((n_tokens, len(columns)), dtype=np.float64)
-        if not n_tokens:
-            return out
-        if row is None:
-            row = self.transform_analyses([analysis])
-        vocabulary = analysis.vocabulary
-        ids = np.asarray(analysis.token_ids, dtype=np.int64)
-        token_cols, lengths = vocabulary.gather(ids)
-        bigrams = self.bigram_columns(vocabulary.columns[vocabulary.start[ids]])
-        occurrences = np.concatenate((token_cols, bigrams)).astype(np.int64)
+        return self.batch_token_contributions([analysis], weights, row, outputs)[0]
+
+    def batch_token_contributions(
+        self,
+        analyses: Sequence[Analysis],
+        weights: np.ndarray,
+        matrix: sparse.csr_matrix | None = None,
+        outputs: Sequence[int] | None = None,
+    ) -> list[np.ndarray]:
+        """`token_contributions` of many analyses at once (`matrix` = their transformed rows): the
+        same values, from whole-batch numpy operations instead of dozens of small ones per text."""
+        columns = list(range(weights.shape[1])) if outputs is None else [int(c) for c in outputs]
+        if matrix is None:
+            matrix = self.transform_analyses(analyses)
+        per_text, token_cols, lengths, words = self._token_columns_of(analyses)
+        if not len(lengths):
+            return [np.zeros((0, len(columns))) for _ in analyses]
+        same_text = np.repeat(np.arange(len(analyses)), per_text)
+        same_text = same_text[:-1] == same_text[1:]
+        bigram_cols = self.bigram_columns(words, same_text)
+        left = np.flatnonzero(same_text)  # each bigram's first token
+        # where each occurrence is stored in its row (its columns are distinct only within a row)
+        token_end = np.cumsum(lengths)[np.cumsum(per_text) - 1]
+        token_end[per_text == 0] = 0
+        token_end = np.maximum.accumulate(token_end)
+        bigram_end = np.cumsum(np.maximum(per_text - 1, 0))
+        token_pos = np.empty(len(token_cols), dtype=np.int64)
+        bigram_pos = np.empty(len(bigram_cols), dtype=np.int64)
+        t0 = b0 = 0
+        for r, (t1, b1) in enumerate(zip(token_end.tolist(), bigram_end.tolist(), strict=True)):
+            start, end = matrix.indptr[r], matrix.indptr[r + 1]
+            scratch = self._scratch_positions()
+            scratch[matrix.indices[start:end]] = np.arange(start, end)
+            token_pos[t0:t1] = scratch[token_cols[t0:t1]]
+            bigram_pos[b0:b1] = scratch[bigram_cols[b0:b1]]
+            t0, b0 = t1, b1
         # a stored value is (count x weight) of its column: each occurrence carries an equal share
-        position = self._positions(row.indices, occurrences)
-        share = row.data[position] / np.bincount(position, minlength=len(row.indices))[position]
-        entry = weights[occurrences[:, None], columns] * share[:, None]
-        n_token_entries = int(lengths.sum())
-        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-        out += np.add.reduceat(entry[:n_token_entries], starts, axis=0)
-        if len(bigrams):
-            half = entry[n_token_entries:] / 2
-            out[:-1] += half
-            out[1:] += half
-        for index, value, first, last in analysis.dense:
-            if first >= 0:
-                out[first : last + 1] += weights[self.n_hashed + index, columns] * value / (last - first + 1)
-        return out
+        occurrences = np.bincount(np.concatenate((token_pos, bigram_pos)), minlength=matrix.nnz)
+        share_of = matrix.data / np.maximum(occurrences, 1)
+        entry = self._weighted(weights, columns, token_cols, share_of[token_pos])
+        out = np.add.reduceat(entry, np.concatenate(([0], np.cumsum(lengths)[:-1])), axis=0)
+        if len(left):
+            half = self._weighted(weights, columns, bigram_cols, share_of[bigram_pos]) / 2
+            out[left] += half
+            out[left + 1] += half
+        results = np.split(out, np.cumsum(per_text)[:-1])
+        for a, contributions in zip(analyses, results, strict=True):
+            for index, value, first, last in a.dense:
+                if first >= 0:
+                    anchored = weights[self.n_hashed + index, columns] * value / (last - first + 1)
+                    contributions[first : last + 1] += anchored
+        return results
+
+    @staticmethod
+    def _weighted(
+        weights: np.ndarray, columns: list[int], occurrences: np.ndarray, share: np.ndarray
+    ) -> np.ndarray:
+        """(occurrences x columns): each occurrence's weight in each column times its share, one
+        column at a time. Many occurrences: `take` from the column (it copies the column once, then
+        gathers fast); few: index the column directly (no copy)."""
+        entry = np.empty((len(occurrences), len(columns)), dtype=np.float64)
+        for j, column in enumerate(columns):
+            if len(occurrences) > TAKE_FROM_COLUMN:
+                entry[:, j] = weights[:, column].take(occurrences) * share
+            else:
+                entry[:, j] = weights[occurrences, column] * share
+        return entry
+
+    def _scratch_positions(self) -> np.ndarray:
+        """A column-sized int64 scratch array of this thread's (the server scores from several)."""
+        scratch = getattr(self._scratch, "positions", None)
+        if scratch is None:
+            scratch = self._scratch.positions = np.empty(self.n_features, dtype=np.int64)
+        return scratch
+
+    def _token_columns_of(
+        self, analyses: Sequence[Analysis]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Tokens per text, then over all texts' tokens in order: their concatenated hashed columns,
+        each token's column count and its word column."""
+        per_text = np.fromiter(map(len, (a.token_ids for a in analyses)), dtype=np.int64, count=len(analyses))
+        cols, lengths, words = [], [], []
+        start = 0
+        for end in range(1, len(analyses) + 1):  # runs that share a vocabulary (almost always one)
+            if end == len(analyses) or analyses[end].vocabulary is not analyses[start].vocabulary:
+                vocabulary = analyses[start].vocabulary
+                ids = np.fromiter(
+                    chain.from_iterable(a.token_ids for a in analyses[start:end]),
+                    dtype=np.int64,
+                    count=int(per_text[start:end].sum()),
+                )
+                run_cols, run_lengths = vocabulary.gather(ids)
+                cols.append(run_cols)
+                lengths.append(run_lengths)
+                words.append(vocabulary.columns[vocabulary.start[ids]])
+                start = end
+        if not cols:
+            empty = np.zeros(0, dtype=np.int64)
+            return per_text, empty, empty, empty
+        return per_text, np.concatenate(cols), np.concatenate(lengths), np.concatenate(words)
 
 
 def _unique_counts(sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
