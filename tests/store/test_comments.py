@@ -9,6 +9,7 @@ from tests.store.scored import score_of
 from threadguard.policy import Policy
 from threadguard.store import audit
 from threadguard.store.comments import (
+    SORTS,
     QueueFilters,
     add_api_comment,
     author_history,
@@ -94,6 +95,23 @@ def test_queue_orders_by_risk_and_filters(session: Session) -> None:
     )
     assert {c.external_id for c in march} <= {"1", "2"} and march
     assert len(queue(session, QueueFilters(limit=2))) == 2
+
+
+def test_queue_pages_cover_the_queue_once_in_each_order(session: Session) -> None:
+    """A page's ids are chosen before its rows are read (store/comments.py): the pages, ties in risk
+    included, must still add up to the whole queue in its order."""
+    for i, risks in enumerate([(0.5, 0.5, 0.4), (0.5, 0.45, 0.4), (0.6, 0.5, 0.36)]):
+        _ingest(session, _thread(f"t{i}"), risks=risks)
+    keys = {
+        "risk": lambda c: (-c.risk, c.id),
+        "newest": lambda c: (-c.posted_at.timestamp(), -c.id),
+        "oldest": lambda c: (c.posted_at.timestamp(), c.id),
+    }
+    for sort in SORTS:
+        whole = queue(session, QueueFilters(sort=sort))
+        assert len(whole) == 9 and whole == sorted(whole, key=keys[sort])
+        pages = [queue(session, QueueFilters(sort=sort, limit=2, offset=o)) for o in range(0, 10, 2)]
+        assert [c.id for page in pages for c in page] == [c.id for c in whole]
 
 
 def test_parent_and_author_history(session: Session) -> None:

@@ -190,8 +190,12 @@ def _conditions(session: Session, filters: QueueFilters) -> list[ColumnElement[b
 
 
 def queue(session: Session, filters: QueueFilters) -> list[CommentRow]:
-    """Comments awaiting moderation (or any statuses asked for), riskiest first unless sorted by time."""
-    query = select(CommentRow).where(CommentRow.status.in_(filters.statuses), *_conditions(session, filters))
+    """Comments awaiting moderation (or any statuses asked for), riskiest first unless sorted by time.
+
+    The page's ids are chosen first and only their rows are read: sorting every matching row whole
+    (text, spans) made a deep page of 10,000 pending comments, newest first, take 200 ms on SQLite;
+    sorting their keys takes a tenth of that (bench/bench_queue.py)."""
+    where = [CommentRow.status.in_(filters.statuses), *_conditions(session, filters)]
     order: list[Any]
     if filters.sort == "newest":
         order = [CommentRow.posted_at.desc(), CommentRow.id.desc()]
@@ -201,8 +205,8 @@ def queue(session: Session, filters: QueueFilters) -> list[CommentRow]:
         score = getattr(CommentRow, score_column(filters.attribute)) if filters.attribute else CommentRow.risk
         order = [score.desc(), CommentRow.id]
     limit = max(1, min(filters.limit, MAX_PAGE))
-    query = query.order_by(*order).limit(limit).offset(max(0, filters.offset))
-    return list(session.scalars(query))
+    page = select(CommentRow.id).where(*where).order_by(*order).limit(limit).offset(max(0, filters.offset))
+    return list(session.scalars(select(CommentRow).where(CommentRow.id.in_(page)).order_by(*order)))
 
 
 def status_counts(session: Session, filters: QueueFilters) -> dict[str, int]:
