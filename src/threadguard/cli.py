@@ -44,6 +44,10 @@ def score(
     model: ModelOption = None,
     tier: TierOption = "auto",
     batch_size: Annotated[int, typer.Option(help="lines scored together in --jsonl mode")] = 512,
+    community: Annotated[
+        str | None,
+        typer.Option(help="flag with this community's thresholds (a model from `train --feedback`)"),
+    ] = None,
 ) -> None:
     """Score one comment (a table) or a stream of JSON lines (the engine's line format)."""
 
@@ -51,14 +55,14 @@ def score(
         raise typer.BadParameter("give either a TEXT argument or --jsonl (with lines on stdin)")
     scorer = _load_scorer(model, tier)
     if jsonl:
-        counts = score_stream(scorer, sys.stdin.buffer, sys.stdout, batch_size)
+        counts = score_stream(scorer, sys.stdin.buffer, sys.stdout, batch_size, community)
         errors.print(f"{counts['read']} lines read, {counts['scored']} scored, {counts['errors']} errors")
         return
     assert text is not None
     if not text.strip():
         console.print("[red]COMMENT_EMPTY:[/red] nothing to score")
         raise typer.Exit(2)
-    _print_result(text, scorer.score([text])[0])
+    _print_result(text, scorer.score([text], community=community)[0])
 
 
 def _load_scorer(model: Path | None, tier: str) -> Any:
@@ -73,13 +77,17 @@ def _load_scorer(model: Path | None, tier: str) -> Any:
         raise typer.BadParameter(str(error)) from error
 
 
-def score_stream(scorer: Any, stdin: IO[bytes], stdout: IO[str], batch_size: int = 512) -> dict[str, int]:
+def score_stream(
+    scorer: Any, stdin: IO[bytes], stdout: IO[str], batch_size: int = 512, community: str | None = None
+) -> dict[str, int]:
     """JSONL in, JSONL out, same order; a bad line becomes an error line and the stream goes on."""
     counts = {"read": 0, "scored": 0, "errors": 0}
     for batch in _batches(stdin, batch_size):
         counts["read"] += len(batch)
         to_score = [(i, item) for i, item in enumerate(batch) if "error" not in item]
-        results = scorer.score([item["text"] for _, item in to_score]) if to_score else []
+        results = (
+            scorer.score([item["text"] for _, item in to_score], community=community) if to_score else []
+        )
         lines: list[dict[str, Any]] = [
             error_line(item.get("id"), item["error"], scorer.version) if "error" in item else {}
             for item in batch
@@ -152,24 +160,89 @@ def _print_result(text: str, result: Any) -> None:
 @app.command()
 def train(
     data: DataOption = None,
-    out: Annotated[Path, typer.Option(help="where to write the artifact")] = Path("artifacts/model"),
+    out: Annotated[
+        Path | None,
+        typer.Option(help="where to write the artifact (default artifacts/model; required with --feedback)"),
+    ] = None,
     seed: Annotated[int, typer.Option(help="random seed; same data + seed = same model version")] = 0,
     limit: Annotated[int | None, typer.Option(help="train on a sample of N rows (quick experiments)")] = None,
-    tier: Annotated[str, typer.Option("--tier", help="fast (linear) or accurate (MiniLM)")] = "fast",
+    tier: Annotated[
+        str | None,
+        typer.Option(
+            "--tier",
+            help="fast (linear) or accurate (MiniLM) to train; with --feedback the scoring tier whose "
+            "thresholds are recalibrated: fast, accurate or auto (default: fast; with --feedback auto)",
+        ),
+    ] = None,
     device: Annotated[str, typer.Option(help="torch device for --tier accurate: cpu or cuda")] = "cpu",
     distil: Annotated[
         bool, typer.Option(help="fast tier: learn from the shipped accurate tier's soft labels too")
     ] = True,
+    feedback: Annotated[
+        str | None,
+        typer.Option(
+            "--feedback",
+            help="instead of training: recalibrate the communities' flag thresholds from this store's "
+            "labels (SQLite file or database URL) and write a new model to --out",
+        ),
+    ] = None,
+    community: Annotated[
+        list[str] | None,
+        typer.Option("--community", help="with --feedback: only this community (repeat); default: all"),
+    ] = None,
+    model: Annotated[
+        Path | None,
+        typer.Option("--model", help="with --feedback: the model to start from (default: shipped)"),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="with --feedback: replace an earlier model folder at --out")
+    ] = False,
+    min_rows: Annotated[int, typer.Option(help="with --feedback: labelled rows an attribute needs")] = 50,
+    min_per_class: Annotated[
+        int, typer.Option(help="with --feedback: positives and negatives an attribute needs")
+    ] = 10,
+    max_change: Annotated[
+        float, typer.Option(help="with --feedback: the most a threshold may move in one run")
+    ] = 0.2,
+    evaluate: Annotated[
+        bool,
+        typer.Option(
+            "--eval/--no-eval",
+            help="with --feedback: flag shares on C3 and the madlibs under old and new thresholds "
+            "(needs --data or ../shared/data)",
+        ),
+    ] = True,
+    eval_limit: Annotated[int, typer.Option(help="with --feedback --eval: rows per evaluation split")] = 1000,
 ) -> None:
-    """Rebuild the model from the licence-permitted datasets and write an artifact with its model card."""
+    """Rebuild the model from the licence-permitted datasets and write an artifact with its model card;
+    or, with --feedback, recalibrate flag thresholds from moderators' and clients' labels."""
     from threadguard.eval.metrics import mean_span_f1
     from threadguard.model.train import Teacher
     from threadguard.model.train import train as run_training
 
+    if feedback is not None:
+        from threadguard.model.recalibration import Rule
+        from threadguard.recalibrate import recalibrate_from_feedback
+
+        if out is None:
+            raise typer.BadParameter(
+                "give --out, a new folder for the recalibrated model", param_hint="--out"
+            )
+        rule = Rule(min_rows=min_rows, min_per_class=min_per_class, max_change=max_change)
+        try:
+            recalibrate_from_feedback(
+                feedback, out, model, tier or "auto", community, rule, force,
+                data, evaluate, eval_limit, console,
+            )  # fmt: skip
+        except (ValueError, FileNotFoundError) as error:
+            errors.print(f"[red]error:[/red] {escape(str(error))}")
+            raise typer.Exit(2) from None
+        return
+    tier = tier or "fast"
     if tier == "accurate":
         from threadguard.model.encoder_training import train_encoder
 
-        target = out if out != Path("artifacts/model") else Path("artifacts/accurate")
+        target = out or Path("artifacts/accurate")
         settings = {"examples": limit} if limit else None
         train_encoder(data, target, seed=seed, device=device, settings=settings,
                       progress=lambda m: console.print(f"[cyan]•[/cyan] {m}"))  # fmt: skip
@@ -178,6 +251,7 @@ def train(
         return
     if tier != "fast":
         raise typer.BadParameter("--tier must be fast or accurate")
+    out = out or Path("artifacts/model")
 
     teacher = None
     if distil:
@@ -340,7 +414,7 @@ def thread(
         from threadguard.thread.html_report import render_report
 
         html.write_text(
-            render_report(threads, summary, scorer.scorer.flag_thresholds, scorer.version), "utf-8"
+            render_report(threads, summary, scorer.scorer.thresholds_for(None), scorer.version), "utf-8"
         )
         out.print(f"wrote {html}")
 
@@ -418,7 +492,7 @@ def _score_threads(
             try:
                 for t in read_threads(file, format=format, report=report):
                     scored = score_thread(t, scorer, use_context=context)
-                    summary.add(scored, scorer.scorer.flag_thresholds)
+                    summary.add(scored, scorer.scorer.thresholds_for(None))
                     scored_threads.append((t, scored))
             except (UnknownFormatError, OSError) as error:
                 errors.print(f"[red]{escape(str(file))}:[/red] {escape(str(error))}")

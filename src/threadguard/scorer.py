@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -23,6 +24,7 @@ SUPPORTED_LANGUAGES = ("en",)
 CHUNK = 1024  # rows featurised at a time: bounds memory on large batches, same results
 MAX_CHARS = 20_480  # Perspective's 20 KB comment limit: longer text is cut (and says so), bounding memory
 TIERS = ("fast", "accurate", "auto")
+DEFAULT_COMMUNITY = "default"  # the community of a request that names none
 
 
 class Scorer:
@@ -59,6 +61,12 @@ class Scorer:
         self.model = MultiOutputLogistic.from_arrays(artifact.coef, artifact.intercept)
         self.fast_thresholds: dict[str, float] = config["flag_thresholds"]
         self.flag_thresholds = self.fast_thresholds if self.encoder is None else self.encoder.flag_thresholds
+        # `threadguard train --feedback` writes communities' own flag thresholds, per tier, into the
+        # artifact's config (model/recalibration.py); a community without any keeps the tier's
+        self.community_thresholds: dict[str, dict[str, float]] = {
+            community: {**self.flag_thresholds, **thresholds}
+            for community, thresholds in config.get("community_thresholds", {}).get(tier, {}).items()
+        }
         self.explainer = SpanExplainer(
             self.featuriser,
             self.model,
@@ -127,9 +135,23 @@ class Scorer:
                 logits[i, column[group]] = max(logits[i, column[group]], attack[i])
         return logits
 
-    def is_flagged(self, attributes: Mapping[str, float]) -> bool:
-        """Whether any flagging attribute (all but PROFANITY) reaches this tier's flag threshold for it."""
-        return any(attributes[a] >= self.flag_thresholds[a] for a in FLAGGING_ATTRIBUTES)
+    def thresholds_for(self, community: str | None = None) -> dict[str, float]:
+        """The flag thresholds of `community` (None: the default community): its recalibrated ones
+        where the artifact has them for this tier, else the tier's own."""
+        return self.community_thresholds.get(community or DEFAULT_COMMUNITY, self.flag_thresholds)
+
+    def is_flagged(self, attributes: Mapping[str, float], community: str | None = None) -> bool:
+        """Whether any flagging attribute (all but PROFANITY) reaches the community's flag threshold."""
+        thresholds = self.thresholds_for(community)
+        return any(attributes[a] >= thresholds[a] for a in FLAGGING_ATTRIBUTES)
+
+    def for_community(self, community: str | None) -> Scorer:
+        """This scorer flagging with `community`'s thresholds whatever it is asked (for code that knows no
+        community, e.g. the evaluation suite); it shares the loaded models."""
+        view = copy.copy(self)
+        view.flag_thresholds = self.thresholds_for(community)
+        view.community_thresholds = {}
+        return view
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Attribute probabilities, shape (n, 7), columns in ATTRIBUTES order. No spans, no language."""
@@ -139,15 +161,18 @@ class Scorer:
         """Probability that each comment attacks each target group, shape (n, 7), TARGET_GROUPS order."""
         return sigmoid(self.logits(texts)[:, len(ATTRIBUTES) :])
 
-    def score(self, texts: Sequence[str], spans: bool = True) -> list[CommentScore]:
+    def score(
+        self, texts: Sequence[str], spans: bool = True, community: str | None = None
+    ) -> list[CommentScore]:
         """Full results: probabilities, target groups, spans in UTF-16 offsets, flag and language.
-        `spans=False` leaves the spans out (the accurate tier's occlusion is most of its cost)."""
+        `spans=False` leaves the spans out (the accurate tier's occlusion is most of its cost);
+        `community` picks the flag thresholds (see `thresholds_for`)."""
         _check_texts(texts)
         if len(texts) > CHUNK:
             return [
                 result
                 for i in range(0, len(texts), CHUNK)
-                for result in self.score(texts[i : i + CHUNK], spans)
+                for result in self.score(texts[i : i + CHUNK], spans, community)
             ]
         originals = texts
         texts = [t[:MAX_CHARS] for t in texts]
@@ -184,7 +209,7 @@ class Scorer:
                     attributes=attributes,
                     targets=targets,
                     spans=explained[i],
-                    flagged=self.is_flagged(attributes),
+                    flagged=self.is_flagged(attributes, community),
                     language=language,
                     model=self.version if tiers[i] == "accurate" else self.fast_version,
                     warnings=warnings,

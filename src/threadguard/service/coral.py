@@ -178,7 +178,7 @@ def moderate(rt: Runtime, body: CoralRequest, text: str) -> Decision:
     title, article = (row.title, row.article) if row else (None, None)
     thread = Thread(SOURCE, comments, id=story, url=url, title=title, article=article)
     context = thread_context(thread, comment, thread.by_id())
-    (score,) = rt.scorer.score([text], [context], False)
+    (score,) = rt.scorer.score([text], [context], False, community)
     stored = Thread(SOURCE, [comment], id=story, url=url)
     _stored, (decision,) = store_scored(rt, stored, [score], community, ACTOR, fallback_key=story)
     return decision  # with the author's standing and the community's word lists

@@ -149,7 +149,7 @@ async def moderations(body: ModerationRequest, request: Request, caller: CallerD
     rt = runtime(request)
     texts = input_texts(body.input)
     results = await run_in_threadpool(rt.scorer.score, texts, [None] * len(texts), False)  # off the loop
-    thresholds = rt.scorer.scorer.flag_thresholds
+    thresholds = rt.scorer.scorer.thresholds_for(None)  # OpenAI has no community
     return ModerationResponse(
         id=f"modr-{uuid.uuid4().hex}",
         model=rt.scorer.version,

@@ -271,7 +271,7 @@ def analyze_batch(body: BatchRequest, request: Request, caller: Analyst) -> Anal
         check_scope(caller, "ingest")
     rt = runtime(request)
     contexts = [Context(article=c.article, parent=c.parent) for c in body.comments]
-    results = rt.scorer.score([c.text for c in body.comments], contexts)
+    results = rt.scorer.score([c.text for c in body.comments], contexts, community=body.community)
     items = [(c.text, None, r) for c, r in zip(body.comments, results, strict=True)]
     with rt.sessions.begin() as session:
         decisions = decide_new(session, rt.policy, body.community, items)
@@ -442,7 +442,7 @@ def statistics(
     """Comments per state, and per day: volume and the share flagged for each attribute."""
     rt = runtime(request)
     with rt.sessions() as session:
-        daily = stats.daily(session, rt.scorer.scorer.flag_thresholds, since, community)
+        daily = stats.daily(session, rt.scorer.scorer.thresholds_for(community), since, community)
         return StatsResponse(totals=stats.totals(session), daily=daily)
 
 

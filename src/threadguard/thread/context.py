@@ -138,12 +138,17 @@ class ContextScorer:
         return rows, own_logits, all_groups
 
     def score(
-        self, texts: Sequence[str], contexts: Sequence[Context | None], spans: bool = True
+        self,
+        texts: Sequence[str],
+        contexts: Sequence[Context | None],
+        spans: bool = True,
+        community: str | None = None,
     ) -> list[CommentScore]:
-        """Each comment's full result, moved by its context; `context_effect` says by how much."""
+        """Each comment's full result, moved by its context; `context_effect` says by how much.
+        `community` picks the flag thresholds (Scorer.thresholds_for)."""
         if len(texts) != len(contexts):
             raise ValueError(f"{len(texts)} texts but {len(contexts)} contexts")
-        results = self.scorer.score(texts, spans)
+        results = self.scorer.score(texts, spans, community)
         if all(context is None or context.empty for context in contexts):
             return results
         own = np.array([[r.attributes[a] for a in ATTRIBUTES] for r in results]).reshape(len(results), -1)
@@ -169,7 +174,7 @@ class ContextScorer:
                 results[i],
                 attributes=attributes,
                 targets={g: targets[g] for g in TARGET_GROUPS},
-                flagged=self.scorer.is_flagged(attributes),
+                flagged=self.scorer.is_flagged(attributes, community),
                 model=self.version,
                 context_effect=effect,
             )

@@ -195,7 +195,8 @@ def stats_page(request: Request, community: str = "") -> HTMLResponse:
     caller = user(request)
     rt = runtime(request)
     with rt.sessions() as session:
-        daily = stats.daily(session, rt.scorer.scorer.flag_thresholds, community=community or None)
+        thresholds = rt.scorer.scorer.thresholds_for(community or None)
+        daily = stats.daily(session, thresholds, community=community or None)
         totals = stats.totals(session)
     return page(
         request, "stats.html", caller, daily=daily, totals=totals, community=community,
