@@ -32,6 +32,8 @@ class SpanExplainer:
     ) -> None:
         self.featuriser = featuriser
         self.model = model
+        # the attributes' weight columns, each contiguous: gathering from them copies nothing
+        self._weights = np.asfortranarray(model.coef_[:, : len(ATTRIBUTES)])
         self.token_threshold = token_threshold
         self.min_probability = min_probability
 
@@ -62,7 +64,7 @@ class SpanExplainer:
             columns = sorted({ATTRIBUTES.index(name) for i in batch for name in wanted[i]})
             contributions = self.featuriser.batch_token_contributions(
                 [analyses[i] for i in batch],
-                self.model.coef_,
+                self._weights,
                 None if matrix is None else matrix[batch],
                 columns,
             )

@@ -401,12 +401,13 @@ class Featuriser:
         weights: np.ndarray, columns: list[int], occurrences: np.ndarray, share: np.ndarray
     ) -> np.ndarray:
         """(occurrences x columns): each occurrence's weight in each column times its share, one
-        column at a time. Many occurrences: `take` from the column (it copies the column once, then
-        gathers fast); few: index the column directly (no copy)."""
+        column at a time. A contiguous column (Fortran-ordered weights), or many occurrences: `take`
+        from the column (a strided one is copied once); otherwise index it directly (no copy)."""
         entry = np.empty((len(occurrences), len(columns)), dtype=np.float64)
         for j, column in enumerate(columns):
-            if len(occurrences) > TAKE_FROM_COLUMN:
-                entry[:, j] = weights[:, column].take(occurrences) * share
+            weight = weights[:, column]
+            if weight.flags.c_contiguous or len(occurrences) > TAKE_FROM_COLUMN:
+                entry[:, j] = weight.take(occurrences) * share
             else:
                 entry[:, j] = weights[occurrences, column] * share
         return entry
