@@ -87,3 +87,9 @@ def test_batch_token_contributions_equal_one_text_at_a_time() -> None:
     for i, analysis in enumerate(analyses):
         alone = f.token_contributions(analysis, weights, matrix[i], outputs=[3, 1])
         assert np.array_equal(batch[i], alone)  # exactly: spans must not depend on the batch
+
+
+def test_no_texts_give_an_empty_matrix_and_no_contributions() -> None:
+    f = featuriser()
+    assert f.transform([]).shape == (0, f.n_features)
+    assert f.batch_token_contributions([], np.zeros((f.n_features, 2), dtype=np.float32)) == []

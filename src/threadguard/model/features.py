@@ -236,6 +236,8 @@ class Featuriser:
 
     def _chunk_counts(self, analyses: Sequence[Analysis]) -> sparse.csr_matrix:
         n = len(analyses)
+        if not n:
+            return sparse.csr_matrix((0, self.n_features), dtype=np.float32)
         rows, cols = [], []
         start = 0
         for end in range(1, n + 1):  # runs of analyses that share a vocabulary (almost always one run)
