@@ -331,6 +331,26 @@ def log(msg: str) -> None:
 # ----------------------------------------------------------------------------------------------------
 # the plan: which rows, with how many comments
 # ----------------------------------------------------------------------------------------------------
+def measure_cli(texts: list[str], rows: int, tmp: Path, timeout: float) -> dict[str, Any]:
+    """`threadguard score --jsonl --tier fast` as a user runs it, in a fresh process: interpreter start,
+    import, model load, reading and writing JSON lines, spans included (the default line)."""
+    source, sink = tmp / "cli_in.jsonl", tmp / "cli_out.jsonl"
+    chosen = cycle_to(texts, rows)[:rows]
+    source.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(chosen)), "utf-8")
+    command = [sys.executable, "-m", "threadguard", "score", "--jsonl", "--tier", "fast"]
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    with source.open("rb") as stdin, sink.open("wb") as stdout:
+        started = time.perf_counter()
+        done = subprocess.run(
+            command, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE, env=env, timeout=timeout
+        )
+        seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        return {"error": done.stderr.decode(errors="replace")[-500:]}
+    lines = sum(1 for _ in sink.open("rb"))
+    return {"rows": rows, "lines_out": lines, "seconds": seconds, "throughput": rows / seconds}
+
+
 def plan(opts: argparse.Namespace, tg_ok: bool, tg_why: str) -> list[Run]:
     fast = {"rows": opts.rows, "latency_calls": opts.latency_calls, "repeats": opts.repeats}
     pool = {"rows": opts.rows, "repeats": opts.repeats}
@@ -529,6 +549,56 @@ def _first_load(loadavg_text: str) -> float:
         return 0.0
 
 
+def fast_tier_section(cli: dict[str, Any], runs: list[Run]) -> str:
+    """The fast-tier issue's goals, each against alt-profanity-check measured in the same run."""
+
+    def find(system: str, workers: int = 1) -> Run | None:
+        return next((r for r in runs if r.system == system and r.workers == workers and not r.error), None)
+
+    fast, apc = find("threadguard.predict_proba"), find("profanity-check")
+    apc_rate = apc.throughput() if apc else None
+    rows: list[list[str]] = []
+
+    def add(measure: str, value: float | None, unit: str, goal: str, met: bool | None) -> None:
+        rate = unit == "/s"
+        shown = "—" if value is None else (f"{value:,.0f}/s" if rate else f"{value:,.2f} {unit}")
+        verdict = "—" if met is None else ("met" if met else "missed")
+        rows.append([measure, shown, goal, verdict])
+
+    cli_rate = cli.get("throughput")
+    add(
+        f"`score --jsonl --tier fast`, whole process, {cli.get('rows', 0):,} comments (spans included)",
+        cli_rate,
+        "/s",
+        f"≥ alt-profanity-check in-process ({apc_rate:,.0f}/s)" if apc_rate else "≥ alt-profanity-check",
+        None if cli_rate is None or apc_rate is None else cli_rate >= apc_rate,
+    )
+    rate = fast.throughput() if fast else None
+    add(
+        "`predict_proba`, in-process, 1 process",
+        rate,
+        "/s",
+        f"≥ 2 × alt-profanity-check ({2 * apc_rate:,.0f}/s)" if apc_rate else "≥ 2 × alt-profanity-check",
+        None if rate is None or apc_rate is None else rate >= 2 * apc_rate,
+    )
+    p99 = fast.latency("p99_ms") if fast else None
+    add("one comment, p99", p99, "ms", "≤ 2 ms", None if p99 is None else p99 <= 2.0)
+    load = fast.import_load_s() if fast else None
+    add("import + model load", load, "s", "≤ 0.5 s", None if load is None else load <= 0.5)
+    rss = fast.peak_rss_mb() if fast else None
+    add("peak RSS, one process", rss, "MB", "≤ 300 MB", None if rss is None else rss <= 300)
+    table = markdown_table(("Measure", "threadguard fast tier", "Goal", "Verdict"), rows)
+    return f"""
+## Fast tier against alt-profanity-check (the fast-tier issue's goals, same run)
+
+{table}
+
+The whole-process row is the wall clock of `python -m threadguard score --jsonl --tier fast < in.jsonl >
+out.jsonl` from process start to exit (interpreter, import, model load, JSON in and out, spans and
+language included); the batch-of-1,000,000 and Ray goals are in `reports/bench_batch.md`.
+"""
+
+
 def write_reports(out: Path, meta: dict[str, Any], runs: list[Run]) -> tuple[Path, Path]:
     out.mkdir(parents=True, exist_ok=True)
     m = meta["machine"]
@@ -609,6 +679,7 @@ Anchors: alt-profanity-check {ANCHORS["profanity-check"]}, BERT-base {ANCHORS["b
 
 {markdown_table(TARGET_COLUMNS, [target_row(r) for r in runs if r.system != "baseline"])}
 """
+    md += fast_tier_section(meta.get("cli") or {}, runs)
     if notes:
         md += "\n## Not measured\n\n" + "\n".join(notes) + "\n"
     md_path, json_path = out / "bench.md", out / "bench.json"
@@ -670,6 +741,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--data", help="data dir (default: $THREADGUARD_DATA, else ../shared/data)")
     p.add_argument("--out", default="reports", help="where bench.md and bench.json go (default reports)")
     p.add_argument("--timeout", type=float, default=1800, help="seconds per worker process (default 1800)")
+    p.add_argument(
+        "--cli-rows",
+        type=int,
+        default=12_000,
+        help="comments for the whole-process score --jsonl row (0: skip)",
+    )
     return p.parse_args(argv)
 
 
@@ -726,6 +803,11 @@ def main(argv: list[str] | None = None) -> int:
                 else:  # a pool: its workers loaded what the single-process run reported
                     run.ready["info"] = infos.get(run.system, {})
 
+        cli: dict[str, Any] = {}
+        if opts.cli_rows and tg_ok:
+            log(f"threadguard score --jsonl --tier fast over {opts.cli_rows:,} comments, whole process…")
+            cli = measure_cli(texts, opts.cli_rows, Path(tmp), opts.timeout)
+
     meta = {
         "date": started.strftime("%Y-%m-%d %H:%M UTC"),
         "command": shlex.join(["python", *(sys.argv if argv is None else ["bench/bench_speed.py", *argv])]),
@@ -735,6 +817,7 @@ def main(argv: list[str] | None = None) -> int:
         "loadavg_end": loadavg(),
         "machine": machine_info(),
         "counts": counts,
+        "cli": cli,
     }
     print_tables(
         [

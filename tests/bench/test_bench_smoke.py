@@ -48,6 +48,7 @@ def test_tiny_run_writes_report(bench: ModuleType, shared_data: Path, tmp_path: 
     cmd = [sys.executable, str(BENCH), "--rows", "40", "--latency-calls", "10", "--skip-bert"]
     cmd += ["--tier-rows", "20", "--tier-latency-calls", "5", "--tier-score-rows", "10"]
     cmd += ["--repeats", "1", "--load-repeats", "1", "--data", str(shared_data), "--out", str(out)]
+    cmd += ["--cli-rows", "30"]
     proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "Throughput" in proc.stdout
@@ -60,9 +61,12 @@ def test_tiny_run_writes_report(bench: ModuleType, shared_data: Path, tmp_path: 
         assert column in header
     for section in ("## Machine", "## Data and row counts", "## Results", "## Against the targets"):
         assert section in md
+    assert "## Fast tier against alt-profanity-check" in md
     assert "bench/bench_speed.py --rows 40" in md  # the exact command
 
     report = json.loads((out / "bench.json").read_text(encoding="utf-8"))
+    cli = report["cli"]  # the whole-process score --jsonl row: every line came out
+    assert cli["rows"] == cli["lines_out"] == 30 and cli["throughput"] > 0
     assert report["columns"] == list(bench.RESULT_COLUMNS)
     assert report["machine"]["cpu_count"] >= 1
     rows = {row["key"]: row for row in report["rows"]}
