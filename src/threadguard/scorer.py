@@ -7,7 +7,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
-from scipy import sparse
 
 from threadguard.attributes import ATTRIBUTES, FLAGGING_ATTRIBUTES, TARGET_GROUPS
 from threadguard.model.artifact import Artifact
@@ -177,14 +176,16 @@ class Scorer:
         originals = texts
         texts = [t[:MAX_CHARS] for t in texts]
         analyses = [self.featuriser.analyse(t) for t in texts]
-        rows = self.featuriser.transform_analyses(analyses)
+        rows, scales = self.featuriser.transform_with_scales(analyses)
         fast = (self.model.decision_function(rows), [slur_groups_of(a.hits) for a in analyses])  # reused
         logits, tiers = self._logits_and_tiers(texts, fast)
         probabilities = sigmoid(logits)
         languages = self.languages.identify(texts)
         n_attr = len(ATTRIBUTES)
         attributes_of = [dict(zip(ATTRIBUTES, map(float, p[:n_attr]), strict=True)) for p in probabilities]
-        explained = self._spans(texts, analyses, attributes_of, rows, tiers) if spans else [{} for _ in texts]
+        explained = (
+            self._spans(texts, analyses, attributes_of, scales, tiers) if spans else [{} for _ in texts]
+        )
         results: list[CommentScore] = []
         for i, (text, attributes, probs, language) in enumerate(
             zip(texts, attributes_of, probabilities, languages, strict=True)
@@ -223,7 +224,7 @@ class Scorer:
         texts: Sequence[str],
         analyses: Sequence[Analysis],
         attributes: Sequence[dict[str, float]],
-        rows: sparse.csr_matrix,
+        scales: np.ndarray,
         tiers: Sequence[str],
     ) -> list[dict[str, list[Span]]]:
         """The fast tier's spans come from its linear weights (all its texts at once); the
@@ -235,7 +236,7 @@ class Scorer:
                 [texts[i] for i in fast],
                 [analyses[i] for i in fast],
                 [attributes[i] for i in fast],
-                rows if len(fast) == len(texts) else rows[fast],
+                scales[fast],
             )
             for i, found in zip(fast, batch, strict=True):
                 explained[i] = found

@@ -1,6 +1,7 @@
 import numpy as np
+import pytest
 
-from threadguard.model.features import DENSE_FEATURES, Featuriser
+from threadguard.model.features import DENSE_FEATURES, Featuriser, TokenWeights
 from threadguard.model.lexicon import Lexicon
 from threadguard.text.normalise import Normaliser
 
@@ -21,14 +22,14 @@ def featuriser() -> Featuriser:
 def test_token_contributions_add_up_to_the_logit() -> None:
     f = featuriser()
     weights = np.random.default_rng(0).normal(size=(f.n_features, 3)).astype(np.float32)
-    rows = f.transform(TEXTS)
-    for text, row in zip(TEXTS, rows, strict=True):
+    rows, scales = f.transform_with_scales([f.analyse(text) for text in TEXTS])
+    for text, row, row_scales in zip(TEXTS, rows, scales, strict=True):
         analysis = f.analyse(text)
         unanchored = sum(
             (weights[f.n_hashed + i] * v for i, v, first, _ in analysis.dense if first < 0), np.zeros(3)
         )
-        for given_row in (None, row):
-            total = f.token_contributions(analysis, weights, given_row).sum(axis=0) + unanchored
+        for given in (None, row_scales[None]):
+            total = f.token_contributions(analysis, weights, given).sum(axis=0) + unanchored
             assert np.allclose(total, np.asarray(row @ weights).ravel(), atol=1e-4)
 
 
@@ -82,11 +83,20 @@ def test_batch_token_contributions_equal_one_text_at_a_time() -> None:
     f = featuriser()
     weights = np.random.default_rng(2).normal(size=(f.n_features, 4)).astype(np.float32)
     analyses = [f.analyse(text) for text in TEXTS]
-    matrix = f.transform_analyses(analyses)
-    batch = f.batch_token_contributions(analyses, weights, matrix, outputs=[3, 1])
+    scales = f.transform_with_scales(analyses)[1]
+    shared = TokenWeights(f, weights)  # kept between calls, as the explainer keeps it
+    batch = f.batch_token_contributions(analyses, shared, scales, outputs=[3, 1])
     for i, analysis in enumerate(analyses):
-        alone = f.token_contributions(analysis, weights, matrix[i], outputs=[3, 1])
+        alone = f.token_contributions(analysis, weights, scales[i : i + 1], outputs=[3, 1])
+        again = f.token_contributions(analysis, shared, None, outputs=[3, 1])
         assert np.array_equal(batch[i], alone)  # exactly: spans must not depend on the batch
+        assert np.array_equal(batch[i], again)
+
+
+def test_token_weights_refuse_a_matrix_of_the_wrong_shape() -> None:
+    f = featuriser()
+    with pytest.raises(ValueError, match="n_features"):
+        TokenWeights(f, np.zeros((f.n_features - 1, 2), dtype=np.float32))
 
 
 def test_no_texts_give_an_empty_matrix_and_no_contributions() -> None:

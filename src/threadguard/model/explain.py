@@ -9,15 +9,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import sparse
 
 from threadguard.attributes import ATTRIBUTES
-from threadguard.model.features import Analysis, Featuriser
+from threadguard.model.features import Analysis, Featuriser, TokenWeights
 from threadguard.model.linear import MultiOutputLogistic, sigmoid
 from threadguard.scores import Span
 from threadguard.text.utf16 import Utf16Index
 
-BATCH = 256  # texts explained at once: bounds the (occurrences x attributes) work arrays
+BATCH = 256  # texts explained at once: bounds the (tokens x attributes) work arrays
 
 
 class SpanExplainer:
@@ -32,28 +31,20 @@ class SpanExplainer:
     ) -> None:
         self.featuriser = featuriser
         self.model = model
-        # the attributes' weight columns, each contiguous: gathering from them copies nothing
-        self._weights = np.asfortranarray(model.coef_[:, : len(ATTRIBUTES)])
+        # the attributes' weight columns, each contiguous: gathering from one copies nothing else
+        self._weights = TokenWeights(featuriser, np.asfortranarray(model.coef_[:, : len(ATTRIBUTES)]))
         self.token_threshold = token_threshold
         self.min_probability = min_probability
-
-    def spans(
-        self,
-        text: str,
-        analysis: Analysis,
-        attributes: dict[str, float],
-        row: sparse.csr_matrix | None = None,
-    ) -> dict[str, list[Span]]:
-        return self.batch_spans([text], [analysis], [attributes], row)[0]
 
     def batch_spans(
         self,
         texts: Sequence[str],
         analyses: Sequence[Analysis],
         attributes: Sequence[dict[str, float]],
-        matrix: sparse.csr_matrix | None = None,
+        scales: np.ndarray | None = None,
     ) -> list[dict[str, list[Span]]]:
-        """`spans` of many texts (`matrix` = their transformed rows), BATCH texts at a time."""
+        """The spans of each text, BATCH texts at a time (`scales` = their rows' block scales, from
+        `Featuriser.transform_with_scales`)."""
         floor = self.min_probability
         wanted = [[name for name in ATTRIBUTES if scores[name] >= floor] for scores in attributes]
         todo = [i for i, names in enumerate(wanted) if names and analyses[i].tokens]
@@ -65,7 +56,7 @@ class SpanExplainer:
             contributions = self.featuriser.batch_token_contributions(
                 [analyses[i] for i in batch],
                 self._weights,
-                None if matrix is None else matrix[batch],
+                None if scales is None else scales[batch],
                 columns,
             )
             for i, row in zip(batch, contributions, strict=True):

@@ -21,6 +21,7 @@ import xxhash
 from scipy import sparse
 
 from threadguard.attributes import TARGET_GROUPS
+from threadguard.model.hashing import xxh32_slices
 from threadguard.model.lexicon import CATEGORIES, Lexicon, LexiconHit, evasion_normaliser
 from threadguard.text.normalise import NormalisedText, Normaliser
 
@@ -58,47 +59,63 @@ DENSE_FEATURES: tuple[str, ...] = (
 )
 _DENSE_INDEX = {name: i for i, name in enumerate(DENSE_FEATURES)}
 COUNT_CHUNK = 1024  # rows whose count matrix is built at once
-TAKE_FROM_COLUMN = 100_000  # occurrences past which a column is copied once and gathered from
 
 
 class Vocabulary(dict[str, int]):
     """Token -> id, with every token's hashed columns (word column, then its char n-gram columns) in
     one flat int32 array: a chunk's columns are then gathered by numpy instead of built in Python
-    lists. A token seen for the first time is hashed once (`__missing__`); comment vocabularies are
-    Zipfian, so almost every lookup is a hit."""
+    lists. A token seen for the first time gets its id at once (`__missing__`) and its columns the
+    next time columns are asked for, hashed together with the other new tokens; comment
+    vocabularies are Zipfian, so almost every lookup is a hit."""
 
-    def __init__(self, token_columns: Callable[[str], list[int]]) -> None:
+    def __init__(self, token_columns: Callable[[list[str]], tuple[np.ndarray, np.ndarray]]) -> None:
         super().__init__()
         self._hash = token_columns
         self._columns = np.empty(1 << 16, dtype=np.int32)
         self._used = 0
-        self.start = np.empty(1 << 12, dtype=np.int64)  # per id: where its columns begin in `columns`
-        self.length = np.empty(1 << 12, dtype=np.int64)  # per id: how many columns it has
+        self._start = np.empty(1 << 12, dtype=np.int64)  # per id: where its columns begin in `columns`
+        self._length = np.empty(1 << 12, dtype=np.int64)  # per id: how many columns it has
+        self._pending: list[str] = []  # tokens with an id and no columns yet, in id order
+        self._lock = threading.Lock()  # the server analyses from several threads
 
     def __missing__(self, token: str) -> int:
-        cols = self._hash(token)
-        index = len(self)
-        if index == len(self.start):
-            self.start = np.resize(self.start, 2 * index)
-            self.length = np.resize(self.length, 2 * index)
-        while self._used + len(cols) > len(self._columns):
-            self._columns = np.resize(self._columns, 2 * len(self._columns))
-        self._columns[self._used : self._used + len(cols)] = cols
-        self.start[index], self.length[index] = self._used, len(cols)
-        self._used += len(cols)
-        self[token] = index
-        return index
+        with self._lock:
+            index = self.get(token)
+            if index is None:
+                index = len(self)
+                self._pending.append(token)
+                self[token] = index
+            return index
 
-    @property
-    def columns(self) -> np.ndarray:
-        return self._columns[: self._used]
+    def _hash_pending(self) -> None:
+        with self._lock:
+            if not self._pending:
+                return
+            cols, lengths = self._hash(self._pending)
+            first, count = len(self) - len(self._pending), len(self._pending)
+            if first + count > len(self._start):
+                size = max(first + count, 2 * len(self._start))
+                self._start, self._length = np.resize(self._start, size), np.resize(self._length, size)
+            if self._used + len(cols) > len(self._columns):
+                self._columns = np.resize(self._columns, max(self._used + len(cols), 2 * len(self._columns)))
+            self._columns[self._used : self._used + len(cols)] = cols
+            self._start[first : first + count] = self._used + np.cumsum(lengths) - lengths
+            self._length[first : first + count] = lengths
+            self._used += len(cols)
+            self._pending = []
+
+    def word_columns(self, ids: np.ndarray) -> np.ndarray:
+        """The word column of each token `ids`."""
+        self._hash_pending()
+        return self._columns[self._start[ids]]
 
     def gather(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The concatenated columns of the tokens `ids` (in order) and each token's column count."""
-        lengths = self.length[ids]
+        self._hash_pending()
+        lengths = self._length[ids]
         ends = np.cumsum(lengths)
-        offsets = np.repeat(self.start[ids] - (ends - lengths), lengths)
-        return self.columns[offsets + np.arange(int(ends[-1]) if len(ends) else 0)], lengths
+        offsets = np.repeat(self._start[ids] - (ends - lengths), lengths)
+        return self._columns[offsets + np.arange(int(ends[-1]) if len(ends) else 0)], lengths
 
 
 @dataclass
@@ -144,6 +161,8 @@ class Featuriser:
         self.lexicon = lexicon
         self.word_bits = word_bits
         self.char_bits = char_bits
+        if not 1 <= char_ngrams[0] <= char_ngrams[1] < 16:
+            raise ValueError(f"char_ngrams must be (lo, hi) with 1 <= lo <= hi < 16, got {char_ngrams}")
         self.char_ngrams = char_ngrams
         self.n_word = 1 << word_bits
         self.n_char = 1 << char_bits
@@ -151,22 +170,31 @@ class Featuriser:
         self.n_features = self.n_hashed + len(DENSE_FEATURES)
         self.idf: np.ndarray | None = None
         self.vocabulary = Vocabulary(self._token_columns)
-        self._scratch = threading.local()  # the server scores from several threads
 
     # ---- hashing -------------------------------------------------------------------------
-    def _token_columns(self, token: str) -> list[int]:
-        """Word column then char n-gram columns of one token (the vocabulary keeps them)."""
-        word = xxhash.xxh32_intdigest(token.encode()) & (self.n_word - 1)
-        padded = f"<{token}>".encode()  # byte n-grams: identical to char n-grams on ASCII text
+    def _token_columns(self, tokens: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Each token's word column then its char n-gram columns (n = lo..hi, each left to right, of
+        "<token>"), concatenated, and each token's column count. Tokens are ASCII (TOKEN_RE), so
+        byte n-grams are char n-grams; all of them are hashed together (`xxh32_slices`)."""
+        n_tokens = len(tokens)
+        words = np.fromiter(map(xxhash.xxh32_intdigest, map(str.encode, tokens)), np.int64, n_tokens)
+        padded = np.frombuffer(("<" + "><".join(tokens) + ">").encode(), dtype=np.uint8)
+        sizes = np.fromiter(map(len, tokens), np.int64, n_tokens) + 2
+        begins = np.cumsum(sizes) - sizes  # where each padded token begins in `padded`
         lo, hi = self.char_ngrams
-        base = self.n_word
-        mask = self.n_char - 1
-        chars = [
-            base + (xxhash.xxh32_intdigest(padded[i : i + n], seed=n) & mask)
-            for n in range(lo, hi + 1)
-            for i in range(len(padded) - n + 1)
-        ]
-        return [word, *chars]
+        grams = [np.maximum(sizes - n + 1, 0) for n in range(lo, hi + 1)]  # per n, per token
+        lengths = 1 + np.sum(grams, axis=0)
+        at = np.cumsum(lengths) - lengths  # where each token's columns begin in the output
+        out = np.empty(int(lengths.sum()), dtype=np.int64)
+        out[at] = words & (self.n_word - 1)
+        at = at + 1
+        for n, counts in zip(range(lo, hi + 1), grams, strict=True):
+            token = np.repeat(np.arange(n_tokens), counts)
+            i = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+            hashes = xxh32_slices(padded, begins[token] + i, n, seed=n).astype(np.int64)
+            out[at[token] + i] = self.n_word + (hashes & (self.n_char - 1))
+            at = at + counts
+        return out, lengths
 
     def bigram_columns(self, word_columns: np.ndarray, same_text: np.ndarray | None = None) -> np.ndarray:
         """Columns of the word bigrams (t, t+1) of consecutive tokens' word columns; where several
@@ -290,7 +318,7 @@ class Featuriser:
         token_cols, lengths = vocabulary.gather(ids)
         token_rows = np.repeat(np.repeat(np.arange(len(analyses)), per_text), lengths)
         text_of_token = np.repeat(np.arange(len(analyses)), per_text)
-        words = vocabulary.columns[vocabulary.start[ids]]
+        words = vocabulary.word_columns(ids)
         same_text = text_of_token[:-1] == text_of_token[1:]
         bigrams = self.bigram_columns(words, same_text)
         bigram_rows = text_of_token[:-1][same_text]
@@ -309,8 +337,9 @@ class Featuriser:
         self.idf = idf.astype(np.float32)
         return self
 
-    def _entry_scales(self, counts: sparse.csr_matrix) -> np.ndarray:
-        """Per stored entry: its IDF times 1/L2-norm of its row's block (word or char); dense: 1."""
+    def _entry_scales(self, counts: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+        """Per stored entry: its IDF times 1/L2-norm of its row's block (word or char); dense: 1.
+        Also per row: the two hashed blocks' 1/L2-norms (float64), shape (n, 2)."""
         if self.idf is None:
             raise RuntimeError("Featuriser is not fitted: call fit() first")
         n = counts.shape[0]
@@ -321,12 +350,17 @@ class Featuriser:
         norms = np.sqrt(np.bincount(block, weights=weighted.astype(np.float64) ** 2, minlength=3 * n))
         inverse = 1.0 / np.maximum(norms, 1e-9)
         inverse[2::3] = 1.0
-        return (idf * inverse[block]).astype(np.float32)
+        return (idf * inverse[block]).astype(np.float32), inverse.reshape(n, 3)[:, :2]
 
     def transform_analyses(self, analyses: Sequence[Analysis]) -> sparse.csr_matrix:
+        return self.transform_with_scales(analyses)[0]
+
+    def transform_with_scales(self, analyses: Sequence[Analysis]) -> tuple[sparse.csr_matrix, np.ndarray]:
+        """The rows, and each row's word- and char-block scales (1/L2-norm), which explaining needs."""
         counts = self._counts(analyses)
-        counts.data = counts.data * self._entry_scales(counts)
-        return counts
+        entry_scales, block_scales = self._entry_scales(counts)
+        counts.data = counts.data * entry_scales
+        return counts, block_scales
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
         return self.transform_analyses([self.analyse(t) for t in texts])
@@ -334,100 +368,40 @@ class Featuriser:
     def token_contributions(
         self,
         analysis: Analysis,
-        weights: np.ndarray,
-        row: sparse.csr_matrix | None = None,
+        weights: np.ndarray | TokenWeights,
+        scales: np.ndarray | None = None,
         outputs: Sequence[int] | None = None,
     ) -> np.ndarray:
         """Per-token share of each output's logit (bias excluded): shape (n_tokens, n_outputs).
 
         Exact for the linear model: the sum over tokens plus the unanchored style features plus
-        the bias equals the logit. `row` is the analysis' transformed row when the caller has it.
-        `outputs` picks the weight columns wanted (in that order): each column is computed on its
-        own, so the values are the same as those columns of the full result, only cheaper.
+        the bias equals the logit. `scales` is the analysis' block scales (`transform_with_scales`)
+        when the caller has them. `outputs` picks the weight columns wanted (in that order): each
+        column is computed on its own, so the values are those columns of the full result.
         """
-        return self.batch_token_contributions([analysis], weights, row, outputs)[0]
+        return self.batch_token_contributions([analysis], weights, scales, outputs)[0]
 
     def batch_token_contributions(
         self,
         analyses: Sequence[Analysis],
-        weights: np.ndarray,
-        matrix: sparse.csr_matrix | None = None,
+        weights: np.ndarray | TokenWeights,
+        scales: np.ndarray | None = None,
         outputs: Sequence[int] | None = None,
     ) -> list[np.ndarray]:
-        """`token_contributions` of many analyses at once (`matrix` = their transformed rows): the
-        same values, from whole-batch numpy operations instead of dozens of small ones per text."""
-        columns = list(range(weights.shape[1])) if outputs is None else [int(c) for c in outputs]
-        if matrix is None:
-            matrix = self.transform_analyses(analyses)
-        per_text, token_cols, lengths, words = self._token_columns_of(analyses)
-        if not len(lengths):
-            return [np.zeros((0, len(columns))) for _ in analyses]
-        same_text = np.repeat(np.arange(len(analyses)), per_text)
-        same_text = same_text[:-1] == same_text[1:]
-        bigram_cols = self.bigram_columns(words, same_text)
-        left = np.flatnonzero(same_text)  # each bigram's first token
-        # where each occurrence is stored in its row (its columns are distinct only within a row)
-        token_end = np.cumsum(lengths)[np.cumsum(per_text) - 1]
-        token_end[per_text == 0] = 0
-        token_end = np.maximum.accumulate(token_end)
-        bigram_end = np.cumsum(np.maximum(per_text - 1, 0))
-        token_pos = np.empty(len(token_cols), dtype=np.int64)
-        bigram_pos = np.empty(len(bigram_cols), dtype=np.int64)
-        t0 = b0 = 0
-        for r, (t1, b1) in enumerate(zip(token_end.tolist(), bigram_end.tolist(), strict=True)):
-            start, end = matrix.indptr[r], matrix.indptr[r + 1]
-            scratch = self._scratch_positions()
-            scratch[matrix.indices[start:end]] = np.arange(start, end)
-            token_pos[t0:t1] = scratch[token_cols[t0:t1]]
-            bigram_pos[b0:b1] = scratch[bigram_cols[b0:b1]]
-            t0, b0 = t1, b1
-        # a stored value is (count x weight) of its column: each occurrence carries an equal share
-        occurrences = np.bincount(np.concatenate((token_pos, bigram_pos)), minlength=matrix.nnz)
-        share_of = matrix.data / np.maximum(occurrences, 1)
-        entry = self._weighted(weights, columns, token_cols, share_of[token_pos])
-        out = np.add.reduceat(entry, np.concatenate(([0], np.cumsum(lengths)[:-1])), axis=0)
-        if len(left):
-            half = self._weighted(weights, columns, bigram_cols, share_of[bigram_pos]) / 2
-            out[left] += half
-            out[left + 1] += half
-        results = np.split(out, np.cumsum(per_text)[:-1])
-        for a, contributions in zip(analyses, results, strict=True):
-            for index, value, first, last in a.dense:
-                if first >= 0:
-                    anchored = weights[self.n_hashed + index, columns] * value / (last - first + 1)
-                    contributions[first : last + 1] += anchored
-        return results
+        """`token_contributions` of many analyses at once, from whole-batch numpy operations.
 
-    @staticmethod
-    def _weighted(
-        weights: np.ndarray, columns: list[int], occurrences: np.ndarray, share: np.ndarray
-    ) -> np.ndarray:
-        """(occurrences x columns): each occurrence's weight in each column times its share, one
-        column at a time. A contiguous column (Fortran-ordered weights), or many occurrences: `take`
-        from the column (a strided one is copied once); otherwise index it directly (no copy)."""
-        entry = np.empty((len(occurrences), len(columns)), dtype=np.float64)
-        for j, column in enumerate(columns):
-            weight = weights[:, column]
-            if weight.flags.c_contiguous or len(occurrences) > TAKE_FROM_COLUMN:
-                entry[:, j] = weight.take(occurrences) * share
-            else:
-                entry[:, j] = weights[occurrences, column] * share
-        return entry
-
-    def _scratch_positions(self) -> np.ndarray:
-        """A column-sized int64 scratch array of this thread's (the server scores from several)."""
-        scratch = getattr(self._scratch, "positions", None)
-        if scratch is None:
-            scratch = self._scratch.positions = np.empty(self.n_features, dtype=np.int64)
-        return scratch
-
-    def _token_columns_of(
-        self, analyses: Sequence[Analysis]
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Tokens per text, then over all texts' tokens in order: their concatenated hashed columns,
-        each token's column count and its word column."""
+        With TF-IDF counts and per-block L2 norms, an occurrence of column c in row r stores
+        idf[c] * scale(r, block of c) per count, so a token's contribution is
+        scale(r, word) * (its word column's idf-weighted weight) + scale(r, char) * (the sum over its
+        char n-grams): two per-token sums that `TokenWeights` keeps. Word bigrams are split equally
+        between their two tokens, anchored dense features over their tokens."""
+        token_weights = weights if isinstance(weights, TokenWeights) else TokenWeights(self, weights)
+        columns = list(range(token_weights.n_outputs)) if outputs is None else [int(c) for c in outputs]
+        if scales is None:
+            scales = self.transform_with_scales(analyses)[1]
         per_text = np.fromiter(map(len, (a.token_ids for a in analyses)), dtype=np.int64, count=len(analyses))
-        cols, lengths, words = [], [], []
+        text_of_token = np.repeat(np.arange(len(analyses)), per_text)
+        word_sums, char_sums, word_columns = [], [], []
         start = 0
         for end in range(1, len(analyses) + 1):  # runs that share a vocabulary (almost always one)
             if end == len(analyses) or analyses[end].vocabulary is not analyses[start].vocabulary:
@@ -437,15 +411,91 @@ class Featuriser:
                     dtype=np.int64,
                     count=int(per_text[start:end].sum()),
                 )
-                run_cols, run_lengths = vocabulary.gather(ids)
-                cols.append(run_cols)
-                lengths.append(run_lengths)
-                words.append(vocabulary.columns[vocabulary.start[ids]])
+                word, char = token_weights.sums(vocabulary, ids, columns)
+                word_sums.append(word)
+                char_sums.append(char)
+                word_columns.append(vocabulary.word_columns(ids))
                 start = end
-        if not cols:
-            empty = np.zeros(0, dtype=np.int64)
-            return per_text, empty, empty, empty
-        return per_text, np.concatenate(cols), np.concatenate(lengths), np.concatenate(words)
+        if not len(text_of_token):
+            return [np.zeros((0, len(columns))) for _ in analyses]
+        word_scale, char_scale = scales[text_of_token, 0:1], scales[text_of_token, 1:2]
+        out = np.concatenate(word_sums) * word_scale + np.concatenate(char_sums) * char_scale
+        same_text = text_of_token[:-1] == text_of_token[1:]
+        left = np.flatnonzero(same_text)  # each bigram's first token
+        if len(left):
+            bigrams = self.bigram_columns(np.concatenate(word_columns), same_text)
+            half = token_weights.column_weights(bigrams, columns) * (word_scale[left] / 2)
+            out[left] += half
+            out[left + 1] += half
+        results = np.split(out, np.cumsum(per_text)[:-1])
+        dense_weights = token_weights.weights[self.n_hashed :]
+        for a, contributions in zip(analyses, results, strict=True):
+            for index, value, first, last in a.dense:
+                if first >= 0:
+                    anchored = dense_weights[index, columns] * value / (last - first + 1)
+                    contributions[first : last + 1] += anchored
+        return results
+
+
+class TokenWeights:
+    """A weight matrix (features x outputs) summed per vocabulary token: its word column's weight
+    times IDF, and the same summed over its char n-gram columns. Found once per token and kept (the
+    vocabulary is Zipfian), so explaining a text costs per token, not per n-gram occurrence; a new
+    vocabulary starts afresh. At most VOCABULARY_LIMIT tokens x outputs x 2 float32 values."""
+
+    def __init__(self, featuriser: Featuriser, weights: np.ndarray) -> None:
+        if weights.ndim != 2 or weights.shape[0] != featuriser.n_features:
+            expected = f"(n_features={featuriser.n_features}, outputs)"
+            raise ValueError(f"weights must be {expected}, got {weights.shape}")
+        if featuriser.idf is None:
+            raise RuntimeError("Featuriser is not fitted: call fit() first")
+        self.featuriser = featuriser
+        self.weights = weights
+        self.n_outputs = weights.shape[1]
+        self._vocabulary: Vocabulary | None = None
+        self._known = np.zeros(0, dtype=bool)
+        self._word = np.zeros((0, self.n_outputs), dtype=np.float32)
+        self._char = np.zeros((0, self.n_outputs), dtype=np.float32)
+        self._lock = threading.Lock()  # the server explains from several threads
+
+    def column_weights(self, columns: np.ndarray, outputs: list[int]) -> np.ndarray:
+        """weights[columns, outputs] * idf[columns], float64, one output column at a time."""
+        assert self.featuriser.idf is not None
+        idf = self.featuriser.idf[columns].astype(np.float64)
+        entry = np.empty((len(columns), len(outputs)), dtype=np.float64)
+        for j, output in enumerate(outputs):
+            entry[:, j] = self.weights[columns, output] * idf
+        return entry
+
+    def sums(
+        self, vocabulary: Vocabulary, ids: np.ndarray, outputs: list[int]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(word, char) sums of the tokens `ids` of `vocabulary` for `outputs`, (len(ids), len(outputs))."""
+        with self._lock:
+            if vocabulary is not self._vocabulary:
+                self._vocabulary, self._known = vocabulary, np.zeros(len(vocabulary), dtype=bool)
+                self._word = self._char = np.zeros((0, self.n_outputs), dtype=np.float32)
+            if len(self._known) < len(vocabulary):
+                grown = np.zeros(len(vocabulary) - len(self._known), dtype=bool)
+                self._known = np.concatenate((self._known, grown))
+            if len(self._word) < len(vocabulary):
+                size = max(len(vocabulary), 2 * len(self._word))
+                self._word = np.resize(self._word, (size, self.n_outputs))
+                self._char = np.resize(self._char, (size, self.n_outputs))
+            missing = np.unique(ids[~self._known[ids]])
+            if len(missing):
+                self._add(vocabulary, missing)
+            word, char = self._word[ids], self._char[ids]
+        return word[:, outputs].astype(np.float64), char[:, outputs].astype(np.float64)
+
+    def _add(self, vocabulary: Vocabulary, ids: np.ndarray) -> None:
+        cols, lengths = vocabulary.gather(ids)
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))  # each token's word column
+        weighted = self.column_weights(cols, list(range(self.n_outputs)))
+        self._word[ids] = weighted[starts]
+        weighted[starts] = 0.0  # every token has at least one char n-gram ("<a>")
+        self._char[ids] = np.add.reduceat(weighted, starts, axis=0)
+        self._known[ids] = True
 
 
 def _unique_counts(sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

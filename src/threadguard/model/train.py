@@ -110,8 +110,10 @@ def tune_spans(
     texts = trial["text"].tolist()
     gold = [set(s) for s in trial["spans"]]
     analyses = [featuriser.analyse(t) for t in texts]
-    tox = model.predict_proba(featuriser.transform_analyses(analyses))[:, 0]
-    contributions = [featuriser.token_contributions(a, model.coef_)[:, 0] for a in analyses]
+    rows, scales = featuriser.transform_with_scales(analyses)
+    tox = model.predict_proba(rows)[:, 0]
+    by_text = featuriser.batch_token_contributions(analyses, model.coef_, scales, [0])
+    contributions = [c[:, 0] for c in by_text]
     token_spans = [a.token_spans for a in analyses]
     best = (0.0, 0.3, 0.3)
     for token_threshold in (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.6, 0.8):
