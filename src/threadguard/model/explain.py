@@ -60,8 +60,11 @@ class SpanExplainer:
                 columns,
             )
             for i, row in zip(batch, contributions, strict=True):
-                by_attribute = {ATTRIBUTES[c]: row[:, j] for j, c in enumerate(columns)}
-                results[i] = self._spans(texts[i], analyses[i], attributes[i], wanted[i], by_attribute)
+                hot = (row.max(axis=0) > self.token_threshold).tolist()  # most texts have no span at all
+                by_attribute = {ATTRIBUTES[c]: row[:, j] for j, c in enumerate(columns) if hot[j]}
+                names = [name for name in wanted[i] if name in by_attribute]
+                if names:
+                    results[i] = self._spans(texts[i], analyses[i], attributes[i], names, by_attribute)
         return results
 
     def _spans(

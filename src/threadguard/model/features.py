@@ -210,7 +210,7 @@ class Featuriser:
         if len(self.vocabulary) > VOCABULARY_LIMIT:
             self.vocabulary = Vocabulary(self._token_columns)
         vocabulary = self.vocabulary
-        token_ids = [vocabulary[token] for token in tokens]
+        token_ids = list(map(vocabulary.__getitem__, tokens))  # new tokens: __missing__
         hits = self.lexicon.match(tokens)
         dense = self._dense_entries(text, normalised.text, tokens, hits)
         return Analysis(normalised, tokens, hits, token_ids, vocabulary, dense)
@@ -427,14 +427,20 @@ class Featuriser:
             half = token_weights.column_weights(bigrams, columns) * (word_scale[left] / 2)
             out[left] += half
             out[left + 1] += half
-        results = np.split(out, np.cumsum(per_text)[:-1])
-        dense_weights = token_weights.weights[self.n_hashed :]
-        for a, contributions in zip(analyses, results, strict=True):
-            for index, value, first, last in a.dense:
-                if first >= 0:
-                    anchored = dense_weights[index, columns] * value / (last - first + 1)
-                    contributions[first : last + 1] += anchored
-        return results
+        anchored = [
+            (t, index, value, first, last)
+            for t, a in enumerate(analyses)
+            for index, value, first, last in a.dense
+            if first >= 0
+        ]
+        if anchored:  # each anchored dense feature shared equally by its tokens, added in entry order
+            text, index, value, first, last = (np.asarray(field) for field in zip(*anchored, strict=True))
+            width = last - first + 1
+            into = np.repeat(np.cumsum(per_text)[text] - per_text[text] + first, width)
+            into += np.arange(int(width.sum())) - np.repeat(np.cumsum(width) - width, width)
+            weight = token_weights.weights[self.n_hashed + index][:, columns]
+            np.add.at(out, into, np.repeat(weight * (value / width)[:, None], width, axis=0))
+        return np.split(out, np.cumsum(per_text)[:-1])
 
 
 class TokenWeights:
