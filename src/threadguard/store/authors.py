@@ -56,9 +56,13 @@ def set_standing(
     return row
 
 
-def standings(session: Session, community: str, authors: Iterable[str]) -> dict[str, Standing]:
+def standings(
+    session: Session, community: str, authors: Iterable[str], count_approved: bool = True
+) -> dict[str, Standing]:
     """What the policy needs to know about each of these authors in `community`: their standing and
-    how many of their comments there were approved."""
+    how many of their comments there were approved. `count_approved=False` leaves the count at 0 for
+    a community that does not premoderate new authors: SQLite answers it from the status index, over
+    every approved comment in the store, on each stored comment."""
     names = list({a for a in authors if a})
     if not names:
         return {}
@@ -70,8 +74,9 @@ def standings(session: Session, community: str, authors: Iterable[str]) -> dict[
             )
         )
     }
-    approved = dict(
-        session.execute(
+    approved: dict[str | None, int] = {}
+    if count_approved:
+        query = (
             select(CommentRow.author, func.count())
             .where(
                 CommentRow.community == community,
@@ -79,8 +84,8 @@ def standings(session: Session, community: str, authors: Iterable[str]) -> dict[
                 CommentRow.status == "approved",
             )
             .group_by(CommentRow.author)
-        ).all()
-    )
+        )
+        approved = {author: int(n) for author, n in session.execute(query)}
     result = {}
     for name in names:
         row = rows.get(name)
