@@ -23,6 +23,7 @@ QUEUE_STATUSES = ("pending", "escalated")
 # Built once: SQLAlchemy compiles and caches it, and each request only binds its values.
 INSERT_COMMENT = insert(CommentRow.__table__).returning(CommentRow.__table__.c.id)
 MAX_PAGE = 500
+LOOKUP_IDS = 500  # ingest_thread asks for at most this many ids by name, else reads the thread's ids
 
 
 SORTS = ("risk", "newest", "oldest")
@@ -122,7 +123,10 @@ def ingest_thread(
         )  # fmt: skip
         session.add(row)
         session.flush()
-    stored = set(session.scalars(select(CommentRow.external_id).where(CommentRow.thread_id == row.id)))
+    known = select(CommentRow.external_id).where(CommentRow.thread_id == row.id)
+    if len(thread.comments) <= LOOKUP_IDS:  # a reply or a small batch: look up only its ids, not the story's
+        known = known.where(CommentRow.external_id.in_({c.id for c in thread.comments}))
+    stored = set(session.scalars(known))
     now = utcnow()
     new = 0
     for comment, score, decision in zip(thread.comments, scores, decisions, strict=True):
