@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from tests.service.conftest import make_client
+from threadguard.store import authors, words
 from threadguard.store.schema import CommentRow, ThreadRow
 from threadguard.thread.context import ContextScorer
 
@@ -210,3 +211,30 @@ def test_secrets_come_from_the_environment_comma_separated(monkeypatch) -> None:
     settings = Settings.from_env()
     assert settings.coral_secrets == [OLD_SECRET, NEW_SECRET]
     assert Settings.from_env().to_env()["THREADGUARD_CORAL_SIGNING_SECRETS"] == settings.coral_signing_secrets
+
+
+def test_the_answer_follows_the_community_word_lists_and_the_author_standing(coral) -> None:
+    """Both are read from the store on each request: a moderator's change applies to the next comment."""
+    client, _ = coral
+    community = "Coral:comments.example.com"
+
+    def send(text: str) -> Any:
+        body = json.loads(fixture("new_plain.json"))
+        body["comment"]["body"] = text
+        raw = json.dumps(body, indent=2).encode()
+        return post(client, raw, signature(raw, NEW_SECRET))
+
+    assert send("Thanks for the thoughtful article.").status_code == 204
+    with client.app.state.runtime.sessions.begin() as session:
+        words.add(session, community, "suspect", "thoughtful", actor="tester")
+    withheld = send("Another thoughtful article, thanks.")
+    assert withheld.status_code == 200 and withheld.json()["status"] == "SYSTEM_WITHHELD"
+    with client.app.state.runtime.sessions.begin() as session:
+        authors.set_standing(session, community, "user-1", "ban", actor="tester")
+    rejected = send("Thanks again for writing this.")
+    assert rejected.status_code == 200 and rejected.json()["moderationAction"] == {
+        "status": "REJECTED", "rejectionReason": {"code": "OFFENSIVE"}
+    }  # fmt: skip
+    assert [(r.status, r.policy_reasons) for r in stored(client)] == [
+        ("approved", []), ("pending", ["suspect word: thoughtful"]), ("rejected", ["author banned"]),
+    ]  # fmt: skip
