@@ -1,7 +1,7 @@
 """Server cost of one Coral External Moderation Phase request, in process: N sequential signed requests
 through the real ASGI app (httpx over ASGITransport, no sockets), on a fresh SQLite database.
 
-    python bench/bench_coral_phase.py [--requests 200] [--warmup 20] [--tier auto] [--profile FILE]
+    python bench/bench_coral_phase.py [--requests 200] [--warmup 20] [--tier auto] [--profile FILE] [--rate R]
 
 Prints the per-request time (mean, p50, p95) and the SQL statements each request runs, with the
 requests the auto tier sent to the encoder. What bench_server.py measures under load is this cost
@@ -21,6 +21,7 @@ import statistics
 import sys
 import tempfile
 import time
+from concurrent.futures import Executor, Future
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -50,23 +51,43 @@ def phase_bodies(texts: list[str]) -> list[tuple[bytes, dict[str, str]]]:
     return out
 
 
-async def run(app: object, requests: list[tuple[bytes, dict[str, str]]]) -> list[float]:
+async def run(
+    app: object, requests: list[tuple[bytes, dict[str, str]]], rate: float | None = None
+) -> list[float]:
+    """Each request's time in ms: one after another, or with `rate`, sent on a fixed schedule whatever
+    the app does (open loop, timed from each request's due time, so queueing in the app shows)."""
     import httpx
 
     transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
-    times = []
+    times: list[float] = []
     async with httpx.AsyncClient(transport=transport, base_url="http://threadguard") as client:
-        for body, headers in requests:
-            start = time.perf_counter()
+
+        async def send(body: bytes, headers: dict[str, str], due: float) -> None:
             response = await client.post(URL, content=body, headers=headers)
-            times.append((time.perf_counter() - start) * 1000)
+            times.append((time.perf_counter() - due) * 1000)
             if response.status_code not in (200, 204):
                 raise SystemExit(f"{response.status_code}: {response.text[:300]}")
+
+        if rate is None:
+            for body, headers in requests:
+                await send(body, headers, time.perf_counter())
+            return times
+        start, tasks = time.perf_counter(), []
+        for i, (body, headers) in enumerate(requests):
+            due = start + i / rate
+            await asyncio.sleep(max(0.0, due - time.perf_counter()))
+            tasks.append(asyncio.create_task(send(body, headers, due)))
+        await asyncio.gather(*tasks)
     return times
 
 
-async def inline(function, *args):  # type: ignore[no-untyped-def]
-    return function(*args)
+class Inline(Executor):
+    """Runs the app's threadpool work on the calling thread, so that cProfile sees it."""
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+        future: Future[object] = Future()
+        future.set_result(fn(*args, **kwargs))
+        return future
 
 
 def main() -> None:
@@ -77,13 +98,14 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--tier", default="auto")
     parser.add_argument("--profile", type=Path, help="write a cProfile of the measured requests here")
+    parser.add_argument("--rate", type=float, help="open loop at this many requests/s (the client shares "
+                        "the process, and its GIL, with the app)")  # fmt: skip
     args = parser.parse_args()
 
     from sqlalchemy import event
 
     from threadguard.app import create_app
     from threadguard.server.settings import Settings
-    from threadguard.service import coral
 
     texts = coral_comments(args.warmup + args.requests)
     requests = phase_bodies(texts)
@@ -110,20 +132,20 @@ def main() -> None:
         statements[0] = accurate[0] = 0
         profiler = cProfile.Profile() if args.profile else None
         if profiler:  # cProfile sees one thread only: run the threadpool's work on the loop's thread
-            coral.run_in_threadpool = inline  # type: ignore[assignment]
+            rt.writer = Inline()  # type: ignore[assignment]
             profiler.enable()
-        times = asyncio.run(run(app, requests[args.warmup :]))
+        times = asyncio.run(run(app, requests[args.warmup :], args.rate))
         if profiler:
             profiler.disable()
             profiler.dump_stats(args.profile)
         rt.engine.dispose()
     times.sort()
     n = len(times)
-    print(
-        f"tier {args.tier}, {n} sequential phase requests after {args.warmup} warm-up, load {os.getloadavg()}"
-    )
+    how = f"open loop at {args.rate:g}/s" if args.rate else "sequential"
+    print(f"tier {args.tier}, {n} {how} phase requests after {args.warmup} warm-up, load {os.getloadavg()}")
     print(f"per request: mean {statistics.fmean(times):.2f} ms  p50 {times[n // 2]:.2f} ms  "
-          f"p95 {times[int(n * 0.95)]:.2f} ms  max {times[-1]:.2f} ms")  # fmt: skip
+          f"p95 {times[int(n * 0.95)]:.2f} ms  p99 {times[int(n * 0.99)]:.2f} ms  "
+          f"max {times[-1]:.2f} ms")  # fmt: skip
     print(f"SQL statements per request: {statements[0] / n:.2f}; scored by the encoder: {accurate[0]} of {n}")
 
 

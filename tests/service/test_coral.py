@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -238,3 +239,21 @@ def test_the_answer_follows_the_community_word_lists_and_the_author_standing(cor
     assert [(r.status, r.policy_reasons) for r in stored(client)] == [
         ("approved", []), ("pending", ["suspect word: thoughtful"]), ("rejected", ["author banned"]),
     ]  # fmt: skip
+
+
+def test_concurrent_requests_are_each_answered_and_stored_once(coral) -> None:
+    """The phase runs one request at a time per process (Runtime.writer): none waits forever, none is lost."""
+    client, _ = coral
+    bodies = []
+    for i in range(12):
+        body = json.loads(fixture("new_plain.json"))
+        body["comment"]["body"] = f"Comment number {i} on this story, thanks."
+        body["author"]["id"] = f"user-{i % 3}"
+        bodies.append(json.dumps(body, indent=2).encode())
+    with ThreadPoolExecutor(6) as pool:
+        codes = list(
+            pool.map(lambda raw: post(client, raw, signature(raw, NEW_SECRET)).status_code, bodies * 2)
+        )
+    assert codes == [204] * 24
+    rows = stored(client)
+    assert sorted(r.text for r in rows) == sorted(json.loads(b)["comment"]["body"] for b in bodies)

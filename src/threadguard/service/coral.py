@@ -22,13 +22,13 @@ when it is in the story's thread (stored through /api/v1/threads or an ingested 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 from typing import Literal
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, ValidationError
-from starlette.concurrency import run_in_threadpool
 
 from threadguard.ingest.html_text import html_to_text
 from threadguard.policy import Decision
@@ -144,7 +144,8 @@ async def coral_moderation(request: Request) -> Response:
         raise ApiError(400, f"comment longer than {MAX_COMMENT_BYTES} bytes")
     if not text.strip():
         return Response(status_code=204)
-    decision = await run_in_threadpool(moderate, rt, body, text)  # scoring and the database: off the loop
+    # scoring and the database: off the loop, one request at a time (Runtime.writer says why)
+    decision = await asyncio.get_running_loop().run_in_executor(rt.writer, moderate, rt, body, text)
     answer = coral_answer(decision)
     if answer is None:
         return Response(status_code=204)
