@@ -51,7 +51,10 @@ def create_app(settings: Settings | None = None, scorer: ContextScorer | None = 
         settings=settings,
         engine=engine,
         sessions=session_factory(engine),
-        scorer=scorer or ContextScorer.load(settings.model_path, tier=settings.tier),
+        scorer=scorer
+        or ContextScorer.load(
+            settings.model_path, tier=settings.tier, encoder_threads=settings.encoder_threads
+        ),
         policy=Policy.load(settings.policy_path),
     )
     errors.install(app)

@@ -76,17 +76,24 @@ class Scorer:
 
     @classmethod
     def load(
-        cls, path: str | Path | None = None, tier: str = "auto", accurate_path: str | Path | None = None
+        cls,
+        path: str | Path | None = None,
+        tier: str = "auto",
+        accurate_path: str | Path | None = None,
+        encoder_threads: int = 0,
     ) -> Scorer:
         """The shipped default models, or the fast-tier artifact folder at `path`; the accurate tier
-        comes from `accurate_path`, else `path/accurate` where it exists, else the shipped encoder."""
+        comes from `accurate_path`, else `path/accurate` where it exists, else the shipped encoder.
+        `encoder_threads`: onnxruntime's intra-op threads for the encoder (0: one per core)."""
         if tier not in TIERS:
             raise ValueError(f"tier must be one of {', '.join(TIERS)}, not {tier!r}")
         encoder = None
         if tier != "fast":
             if accurate_path is None and path is not None and (Path(path) / "accurate").is_dir():
                 accurate_path = Path(path) / "accurate"
-            encoder = EncoderArtifact.load(Path(accurate_path) if accurate_path else None)
+            encoder = EncoderArtifact.load(
+                Path(accurate_path) if accurate_path else None, threads=encoder_threads
+            )
         return cls(Artifact.load(Path(path) if path else None), encoder=encoder, tier=tier)
 
     def _fast_logits(self, texts: Sequence[str]) -> tuple[np.ndarray, list[set[str]]]:

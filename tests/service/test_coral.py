@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from tests.service.conftest import make_client
+from threadguard.store import authors, words
 from threadguard.store.schema import CommentRow, ThreadRow
 from threadguard.thread.context import ContextScorer
 
@@ -210,3 +212,48 @@ def test_secrets_come_from_the_environment_comma_separated(monkeypatch) -> None:
     settings = Settings.from_env()
     assert settings.coral_secrets == [OLD_SECRET, NEW_SECRET]
     assert Settings.from_env().to_env()["THREADGUARD_CORAL_SIGNING_SECRETS"] == settings.coral_signing_secrets
+
+
+def test_the_answer_follows_the_community_word_lists_and_the_author_standing(coral) -> None:
+    """Both are read from the store on each request: a moderator's change applies to the next comment."""
+    client, _ = coral
+    community = "Coral:comments.example.com"
+
+    def send(text: str) -> Any:
+        body = json.loads(fixture("new_plain.json"))
+        body["comment"]["body"] = text
+        raw = json.dumps(body, indent=2).encode()
+        return post(client, raw, signature(raw, NEW_SECRET))
+
+    assert send("Thanks for the thoughtful article.").status_code == 204
+    with client.app.state.runtime.sessions.begin() as session:
+        words.add(session, community, "suspect", "thoughtful", actor="tester")
+    withheld = send("Another thoughtful article, thanks.")
+    assert withheld.status_code == 200 and withheld.json()["status"] == "SYSTEM_WITHHELD"
+    with client.app.state.runtime.sessions.begin() as session:
+        authors.set_standing(session, community, "user-1", "ban", actor="tester")
+    rejected = send("Thanks again for writing this.")
+    assert rejected.status_code == 200 and rejected.json()["moderationAction"] == {
+        "status": "REJECTED", "rejectionReason": {"code": "OFFENSIVE"}
+    }  # fmt: skip
+    assert [(r.status, r.policy_reasons) for r in stored(client)] == [
+        ("approved", []), ("pending", ["suspect word: thoughtful"]), ("rejected", ["author banned"]),
+    ]  # fmt: skip
+
+
+def test_concurrent_requests_are_each_answered_and_stored_once(coral) -> None:
+    """The phase runs one request at a time per process (Runtime.writer): none waits forever, none is lost."""
+    client, _ = coral
+    bodies = []
+    for i in range(12):
+        body = json.loads(fixture("new_plain.json"))
+        body["comment"]["body"] = f"Comment number {i} on this story, thanks."
+        body["author"]["id"] = f"user-{i % 3}"
+        bodies.append(json.dumps(body, indent=2).encode())
+    with ThreadPoolExecutor(6) as pool:
+        codes = list(
+            pool.map(lambda raw: post(client, raw, signature(raw, NEW_SECRET)).status_code, bodies * 2)
+        )
+    assert codes == [204] * 24
+    rows = stored(client)
+    assert sorted(r.text for r in rows) == sorted(json.loads(b)["comment"]["body"] for b in bodies)

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.store.scored import score_of
 from threadguard.policy import Policy
 from threadguard.store import audit
+from threadguard.store import comments as store_comments
 from threadguard.store.comments import (
     SORTS,
     QueueFilters,
@@ -51,6 +53,19 @@ def test_ingest_stores_each_comment_once_even_when_repeated(session: Session) ->
     assert again.thread_id == first.thread_id
     assert session.scalar(select(func.count()).select_from(CommentRow)) == 3
     assert [e.detail["new"] for e in audit.entries(session, action="ingest_thread")] == [0, 3]
+
+
+@pytest.mark.parametrize("lookup_ids", [500, 2], ids=["by-id", "whole-thread"])
+def test_a_grown_thread_adds_only_its_new_comment(session: Session, monkeypatch, lookup_ids) -> None:
+    """Small batches look up only their own ids, large ones read the thread's: both find the stored."""
+    monkeypatch.setattr(store_comments, "LOOKUP_IDS", lookup_ids)
+    _ingest(session, _thread())
+    grown = _thread()
+    grown.comments.append(Comment("4", "2", "a late reply", author="cy"))
+    again = _ingest(session, grown, risks=(0.995, 0.45, 0.02, 0.01))
+    assert (again.new, again.existing) == (1, 3)
+    texts = session.scalars(select(CommentRow.text).order_by(CommentRow.id))
+    assert list(texts) == ["first", "reply", "other", "a late reply"]
 
 
 def test_policy_action_sets_the_starting_state(session: Session) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from fastapi import Request
@@ -22,6 +23,14 @@ class Runtime:
     scorer: ContextScorer
     policy: Policy
     login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    # Coral's phase scores and stores its comments on this one thread, in arrival order. Spread over
+    # the 40 threads of the shared pool, concurrent requests took turns on the GIL while one of them
+    # held SQLite's write lock, and the others slept in SQLite's busy handler: in one process at
+    # 80 requests/s, p99 1.7-2.3 s against 0.10-0.12 s here (bench/bench_coral_phase.py --rate 80).
+    # A process runs Python on one core whatever its threads; `serve --workers` uses the others.
+    writer: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="threadguard-writer")
+    )
 
 
 def runtime(request: Request) -> Runtime:

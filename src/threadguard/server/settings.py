@@ -29,6 +29,11 @@ class Settings:
     # comments:analyze in a language the model was not trained on (Coral's es, fr, de, pt sites):
     # False answers Perspective's 400; True scores it as English and says so in `languages`
     score_unsupported_languages: bool = False
+    # onnxruntime's intra-op threads for the accurate-tier encoder in each worker. One: the server runs
+    # a worker per core and each request's text on its own, so more threads per worker only fight the
+    # other workers for the cores (2 workers busy on 2 idle cores: 10.9 ms per text with a thread per
+    # core each, 5.4 ms with one; at load average 2: 25 ms and 9 ms; identical logits)
+    encoder_threads: int = 1
 
     ENV = {  # noqa: RUF012
         "db_url": "THREADGUARD_DB",
@@ -42,8 +47,9 @@ class Settings:
         "retention_days": "THREADGUARD_RETENTION_DAYS",
         "coral_signing_secrets": "THREADGUARD_CORAL_SIGNING_SECRETS",
         "score_unsupported_languages": "THREADGUARD_SCORE_UNSUPPORTED_LANGUAGES",
+        "encoder_threads": "THREADGUARD_ENCODER_THREADS",
     }
-    NUMBERS = ("retention_days",)
+    NUMBERS = ("retention_days", "encoder_threads")
 
     @classmethod
     def from_env(cls) -> Settings:

@@ -22,13 +22,13 @@ when it is in the story's thread (stored through /api/v1/threads or an ingested 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 from typing import Literal
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, ValidationError
-from starlette.concurrency import run_in_threadpool
 
 from threadguard.ingest.html_text import html_to_text
 from threadguard.policy import Decision
@@ -37,7 +37,7 @@ from threadguard.server.runtime import Runtime, runtime
 from threadguard.service.ingestion import store_scored
 from threadguard.service.perspective import MAX_COMMENT_BYTES
 from threadguard.service.validation import RequestBody
-from threadguard.store.comments import stored_thread, thread_comment
+from threadguard.store.comments import stored_context
 from threadguard.thread.model import Comment, Thread
 from threadguard.thread.scoring import thread_context
 
@@ -144,7 +144,8 @@ async def coral_moderation(request: Request) -> Response:
         raise ApiError(400, f"comment longer than {MAX_COMMENT_BYTES} bytes")
     if not text.strip():
         return Response(status_code=204)
-    decision = await run_in_threadpool(moderate, rt, body, text)  # scoring and the database: off the loop
+    # scoring and the database: off the loop, one request at a time (Runtime.writer says why)
+    decision = await asyncio.get_running_loop().run_in_executor(rt.writer, moderate, rt, body, text)
     answer = coral_answer(decision)
     if answer is None:
         return Response(status_code=204)
@@ -169,13 +170,11 @@ def moderate(rt: Runtime, body: CoralRequest, text: str) -> Decision:
     comment = Comment(comment_id(body, text), parent_id, text, author=body.author.id[:255])
     comments = [comment]
     with rt.sessions() as session:
-        row = stored_thread(session, Thread(SOURCE, [], id=story, url=url), fallback=story)
-        if row is not None and parent_id is not None:
-            parent = thread_comment(session, row.id, parent_id)
-            if parent is not None:
-                comments.insert(0, Comment(parent_id, None, parent.text, author=parent.author))
-                comment.depth = parent.depth + 1
-    title, article = (row.title, row.article) if row else (None, None)
+        known = stored_context(session, Thread(SOURCE, [], id=story, url=url), story, parent_id)
+    if known is not None and parent_id is not None and known.parent_text is not None:
+        comments.insert(0, Comment(parent_id, None, known.parent_text, author=known.parent_author))
+        comment.depth = known.parent_depth + 1
+    title, article = (known.title, known.article) if known else (None, None)
     thread = Thread(SOURCE, comments, id=story, url=url, title=title, article=article)
     context = thread_context(thread, comment, thread.by_id())
     (score,) = rt.scorer.score([text], [context], False, community)

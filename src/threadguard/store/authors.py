@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from threadguard.policy import AUTHOR_STATUSES, Standing
@@ -15,6 +15,22 @@ from threadguard.store.schema import AuthorStanding, CommentRow, utcnow
 
 CLEAR = "clear"  # the action that removes a standing
 AUTHOR_ACTIONS = {"ban": "banned", "suspend": "suspended", "premoderate": "premoderated", "trust": "trusted"}
+# Built once (standings runs on every stored comment): each call only binds its values.
+STANDINGS = select(
+    AuthorStanding.author, AuthorStanding.status, AuthorStanding.until, AuthorStanding.reason
+).where(
+    AuthorStanding.community == bindparam("community"),
+    AuthorStanding.author.in_(bindparam("names", expanding=True)),
+)
+APPROVED_COUNTS = (
+    select(CommentRow.author, func.count())
+    .where(
+        CommentRow.community == bindparam("community"),
+        CommentRow.author.in_(bindparam("names", expanding=True)),
+        CommentRow.status == "approved",
+    )
+    .group_by(CommentRow.author)
+)
 
 
 class AuthorError(ValueError):
@@ -56,31 +72,21 @@ def set_standing(
     return row
 
 
-def standings(session: Session, community: str, authors: Iterable[str]) -> dict[str, Standing]:
+def standings(
+    session: Session, community: str, authors: Iterable[str], count_approved: bool = True
+) -> dict[str, Standing]:
     """What the policy needs to know about each of these authors in `community`: their standing and
-    how many of their comments there were approved."""
+    how many of their comments there were approved. `count_approved=False` leaves the count at 0 for
+    a community that does not premoderate new authors: SQLite answers it from the status index, over
+    every approved comment in the store, on each stored comment."""
     names = list({a for a in authors if a})
     if not names:
         return {}
-    rows = {
-        r.author: r
-        for r in session.scalars(
-            select(AuthorStanding).where(
-                AuthorStanding.community == community, AuthorStanding.author.in_(names)
-            )
-        )
-    }
-    approved = dict(
-        session.execute(
-            select(CommentRow.author, func.count())
-            .where(
-                CommentRow.community == community,
-                CommentRow.author.in_(names),
-                CommentRow.status == "approved",
-            )
-            .group_by(CommentRow.author)
-        ).all()
-    )
+    values = {"community": community, "names": names}
+    rows = {r.author: r for r in session.execute(STANDINGS, values)}
+    approved: dict[str | None, int] = {}
+    if count_approved:
+        approved = {author: int(n) for author, n in session.execute(APPROVED_COUNTS, values)}
     result = {}
     for name in names:
         row = rows.get(name)

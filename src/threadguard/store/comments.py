@@ -7,9 +7,9 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, and_, func, insert, or_, select
+from sqlalchemy import ColumnElement, Table, and_, bindparam, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from threadguard.attributes import ATTRIBUTES
@@ -21,8 +21,24 @@ from threadguard.thread.model import Thread
 
 QUEUE_STATUSES = ("pending", "escalated")
 # Built once: SQLAlchemy compiles and caches it, and each request only binds its values.
-INSERT_COMMENT = insert(CommentRow.__table__).returning(CommentRow.__table__.c.id)
+COMMENTS, THREADS = cast(Table, CommentRow.__table__), cast(Table, ThreadRow.__table__)
+INSERT_COMMENTS = insert(COMMENTS)
+INSERT_COMMENT = INSERT_COMMENTS.returning(COMMENTS.c.id)
+INSERT_THREAD = insert(THREADS).returning(THREADS.c.id)
+THREAD_ID = select(ThreadRow.id).where(ThreadRow.key_hash == bindparam("key"))
+THREAD_COMMENT_IDS = select(CommentRow.external_id).where(CommentRow.thread_id == bindparam("thread"))
+KNOWN_COMMENT_IDS = THREAD_COMMENT_IDS.where(CommentRow.external_id.in_(bindparam("ids", expanding=True)))
+# a thread's title and article with one of its comments (the parent of a reply), in one statement
+THREAD_CONTEXT = (
+    select(ThreadRow.title, ThreadRow.article, CommentRow.text, CommentRow.author, CommentRow.depth)
+    .outerjoin(
+        CommentRow,
+        and_(CommentRow.thread_id == ThreadRow.id, CommentRow.external_id == bindparam("parent")),
+    )
+    .where(ThreadRow.key_hash == bindparam("key"))
+)
 MAX_PAGE = 500
+LOOKUP_IDS = 500  # ingest_thread asks for at most this many ids by name, else reads the thread's ids
 
 
 SORTS = ("risk", "newest", "oldest")
@@ -112,39 +128,43 @@ def ingest_thread(
     fallback_key: str,
 ) -> ThreadIngest:
     """Store a thread's comments that are not stored yet, in the caller's transaction, with one audit
-    entry. Re-ingesting the same export adds nothing: comments are keyed by (thread, comment id)."""
+    entry. Re-ingesting the same export adds nothing: comments are keyed by (thread, comment id).
+    Prepared Core statements, not the ORM's unit of work: Coral's phase stores every comment this way,
+    and building, flushing and tracking ORM rows was most of a one-comment ingest's time."""
     key = thread_key(thread, fallback_key)
-    row = session.scalar(select(ThreadRow).where(ThreadRow.key_hash == key))
-    if row is None:
-        row = ThreadRow(
-            key_hash=key, source=thread.source, external_id=thread.id, url=thread.url, title=thread.title,
-            article=thread.article, community=community,
-        )  # fmt: skip
-        session.add(row)
-        session.flush()
-    stored = set(session.scalars(select(CommentRow.external_id).where(CommentRow.thread_id == row.id)))
+    thread_id = session.scalar(THREAD_ID, {"key": key})
+    if thread_id is None:
+        thread_id = session.execute(INSERT_THREAD, {
+            "key_hash": key, "source": thread.source, "external_id": thread.id, "url": thread.url,
+            "title": thread.title, "article": thread.article, "community": community,
+        }).scalar_one()  # fmt: skip
+    if len(thread.comments) <= LOOKUP_IDS:  # a reply or a small batch: look up only its ids, not the story's
+        ids = list({c.id for c in thread.comments})
+        stored = set(session.scalars(KNOWN_COMMENT_IDS, {"thread": thread_id, "ids": ids}))
+    else:
+        stored = set(session.scalars(THREAD_COMMENT_IDS, {"thread": thread_id}))
     now = utcnow()
-    new = 0
+    rows = []
     for comment, score, decision in zip(thread.comments, scores, decisions, strict=True):
         if comment.id in stored:
             continue
-        session.add(
-            CommentRow(
-                thread_id=row.id, external_id=comment.id, parent_external_id=comment.parent_id,
-                origin="ingest", community=community, author=comment.author, text=comment.text,
-                depth=comment.depth, flags=sorted(comment.flags),
-                posted_at=parse_time(comment.created) or now, received_at=now,
-                **score_values(score, decision),
-            )
-        )  # fmt: skip
+        rows.append({
+            "thread_id": thread_id, "external_id": comment.id, "parent_external_id": comment.parent_id,
+            "origin": "ingest", "community": community, "author": comment.author, "text": comment.text,
+            "depth": comment.depth, "flags": sorted(comment.flags),
+            "posted_at": parse_time(comment.created) or now, "received_at": now,
+            "decided_by": None, "decided_at": None,  # every row of one INSERT has the same columns
+            **score_values(score, decision),
+        })  # fmt: skip
         stored.add(comment.id)
-        new += 1
-    existing = len(thread.comments) - new
-    audit.record(
+    if rows:
+        session.execute(INSERT_COMMENTS, rows)
+    existing = len(thread.comments) - len(rows)
+    audit.record_now(
         session, actor, "ingest_thread",
-        detail={"thread_id": row.id, "source": thread.source, "new": new, "existing": existing},
+        detail={"thread_id": thread_id, "source": thread.source, "new": len(rows), "existing": existing},
     )  # fmt: skip
-    return ThreadIngest(thread_id=row.id, new=new, existing=existing)
+    return ThreadIngest(thread_id=thread_id, new=len(rows), existing=existing)
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -271,16 +291,27 @@ def get_thread(session: Session, thread_id: int | None) -> ThreadRow | None:
     return session.get(ThreadRow, thread_id) if thread_id is not None else None
 
 
-def stored_thread(session: Session, thread: Thread, fallback: str) -> ThreadRow | None:
-    """The stored row of `thread` (the same key ingest_thread gives it), if it is stored."""
-    return session.scalar(select(ThreadRow).where(ThreadRow.key_hash == thread_key(thread, fallback)))
+@dataclass(frozen=True)
+class StoredContext:
+    """What the store holds around a new comment: its thread's title and article, and its parent."""
+
+    title: str | None
+    article: str | None
+    parent_text: str | None  # None: the parent is not stored (or there is none)
+    parent_author: str | None
+    parent_depth: int
 
 
-def thread_comment(session: Session, thread_id: int, external_id: str) -> CommentRow | None:
-    """A thread's comment by the source's own id."""
-    return session.scalar(
-        select(CommentRow).where(CommentRow.thread_id == thread_id, CommentRow.external_id == external_id)
-    )
+def stored_context(
+    session: Session, thread: Thread, fallback: str, parent_id: str | None
+) -> StoredContext | None:
+    """The stored thread of `thread` (the key ingest_thread gives it) with the comment `parent_id` in it;
+    None when the thread is not stored."""
+    row = session.execute(THREAD_CONTEXT, {"key": thread_key(thread, fallback), "parent": parent_id}).first()
+    if row is None:
+        return None
+    title, article, text, author, depth = row
+    return StoredContext(title, article, text, author, depth or 0)
 
 
 def parent_of(session: Session, comment: CommentRow) -> CommentRow | None:

@@ -23,7 +23,9 @@ def decide_new(
     """One decision per (text, author, score); a comment with no score (nothing left to score) is
     approved unless its author's standing says otherwise."""
     banned, suspect = words.lists(session, community)
-    known = authors.standings(session, community, [author for _, author, _ in comments if author])
+    named = [author for _, author, _ in comments if author]
+    # the approved count only matters where new authors are premoderated
+    known = authors.standings(session, community, named, policy.community(community).premoderate_new > 0)
     decisions = []
     for text, author, score in comments:
         standing = known.get(author) if author else None

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from threadguard.policy.words import KINDS, clean_word
 from threadguard.store import audit
 from threadguard.store.schema import WordEntry
+
+LISTS = select(WordEntry.kind, WordEntry.word).where(WordEntry.community == bindparam("community"))
 
 
 class WordError(ValueError):
@@ -16,7 +18,7 @@ class WordError(ValueError):
 
 def lists(session: Session, community: str) -> tuple[list[str], list[str]]:
     """(banned, suspect) words of a community, as the policy's `words` argument takes them."""
-    rows = session.execute(select(WordEntry.kind, WordEntry.word).where(WordEntry.community == community))
+    rows = session.execute(LISTS, {"community": community})  # built once: this runs on every stored comment
     found: dict[str, list[str]] = {kind: [] for kind in KINDS}
     for kind, word in rows:
         found.setdefault(kind, []).append(word)

@@ -92,10 +92,12 @@ class ContextScorer:
         self.version = f"{scorer.version}+ctx-{digest}"
 
     @classmethod
-    def load(cls, path: str | Path | None = None, tier: str = "auto") -> ContextScorer:
+    def load(
+        cls, path: str | Path | None = None, tier: str = "auto", encoder_threads: int = 0
+    ) -> ContextScorer:
         """The shipped default models, or the artifact folder at `path` (with its context.json), in
         the given tier (see `Scorer`); the context model works on top of every tier."""
-        scorer = Scorer.load(path, tier=tier)
+        scorer = Scorer.load(path, tier=tier, encoder_threads=encoder_threads)
         return cls(scorer, model_path=Path(path) / "context.json" if path else None)
 
     def features(
