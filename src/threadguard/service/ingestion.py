@@ -15,10 +15,10 @@ from threadguard.ingest import IngestReport, read_threads
 from threadguard.policy import Decision
 from threadguard.scores import CommentScore
 from threadguard.server.runtime import Runtime
-from threadguard.store.comments import ThreadIngest, ingest_thread
+from threadguard.store.comments import ThreadIngest, ingest_thread, stored_thread, thread_comment
 from threadguard.store.moderation import decide_new
-from threadguard.thread.model import Thread
-from threadguard.thread.scoring import score_thread
+from threadguard.thread.model import Comment, Thread
+from threadguard.thread.scoring import score_thread, thread_context
 
 
 class UnreadableUploadError(ValueError):
@@ -75,6 +75,29 @@ def store_scored(
             if attempt:
                 raise
     raise AssertionError("unreachable")
+
+
+def store_in_context(
+    rt: Runtime, comment: Comment, source: str, thread_id: str, url: str | None, community: str, actor: str
+) -> tuple[ThreadIngest, Decision]:
+    """Score one comment arriving on its own (a webhook's) with its thread's context, store it in that
+    thread, and return what was new and the policy's decision. The parent counts when it is stored under
+    `comment.parent_id` in the thread (source plus `thread_id`), the article when the thread has one."""
+    comments = [comment]
+    with rt.sessions() as session:
+        row = stored_thread(session, Thread(source, [], id=thread_id, url=url), fallback=thread_id)
+        if row is not None and comment.parent_id is not None:
+            parent = thread_comment(session, row.id, comment.parent_id)
+            if parent is not None:
+                comments.insert(0, Comment(comment.parent_id, None, parent.text, author=parent.author))
+                comment.depth = parent.depth + 1
+    title, article = (row.title, row.article) if row else (None, None)
+    thread = Thread(source, comments, id=thread_id, url=url, title=title, article=article)
+    context = thread_context(thread, comment, thread.by_id())
+    (score,) = rt.scorer.score([comment.text], [context], False, community)
+    stored = Thread(source, [comment], id=thread_id, url=url)
+    ingest, (decision,) = store_scored(rt, stored, [score], community, actor, fallback_key=thread_id)
+    return ingest, decision  # with the author's standing and the community's word lists
 
 
 def ingest_file(rt: Runtime, path: Path, format: str, community: str, actor: str, name: str) -> IngestResult:
