@@ -283,6 +283,19 @@ def thread_comment(session: Session, thread_id: int, external_id: str) -> Commen
     )
 
 
+def thread_of_comment(session: Session, source: str, community: str, external_id: str) -> ThreadRow | None:
+    """The thread of a source and community that holds the comment with this id of the source's own, for
+    sources whose ids are unique across threads (Mastodon's status ids); None when none does."""
+    return session.scalar(
+        select(ThreadRow)
+        .join(CommentRow, CommentRow.thread_id == ThreadRow.id)
+        .where(ThreadRow.source == source, ThreadRow.community == community)
+        .where(CommentRow.external_id == external_id)
+        .order_by(ThreadRow.id)
+        .limit(1)
+    )
+
+
 def parent_of(session: Session, comment: CommentRow) -> CommentRow | None:
     if comment.thread_id is None or comment.parent_external_id is None:
         return None
