@@ -18,7 +18,7 @@ from threadguard.policy import Policy
 from threadguard.server import errors
 from threadguard.server.runtime import Runtime
 from threadguard.server.settings import Settings
-from threadguard.service import coral, discovery, moderations, native, perspective
+from threadguard.service import coral, discovery, mastodon, moderations, native, perspective
 from threadguard.store.database import make_engine, session_factory, upgrade
 from threadguard.thread.context import ContextScorer
 from threadguard.web import routes as web
@@ -62,6 +62,7 @@ def create_app(settings: Settings | None = None, scorer: ContextScorer | None = 
     app.include_router(native.router)
     app.include_router(moderations.router)
     app.include_router(coral.router)
+    app.include_router(mastodon.router)
     app.include_router(discovery.router)
     web.install(app)
     app.add_middleware(

@@ -20,6 +20,7 @@ from threadguard.store.comments import (
     parent_of,
     parse_time,
     queue,
+    thread_of_comment,
 )
 from threadguard.store.schema import CommentRow
 from threadguard.thread.model import Comment
@@ -138,6 +139,16 @@ def test_parent_and_author_history(session: Session) -> None:
     history = author_history(session, "ann")
     assert history["total"] == 2
     assert history["by_status"] == {"rejected": 1, "approved": 1}
+
+
+def test_a_comment_s_thread_is_found_by_its_id_within_the_source_and_community(session: Session) -> None:
+    here = _ingest(session, _thread("t1"), community="Mastodon:a.example")
+    _ingest(session, _thread("t2"), community="Mastodon:b.example")  # the same comment ids elsewhere
+    row = thread_of_comment(session, "jsonl", "Mastodon:a.example", "2")
+    assert row is not None and (row.id, row.external_id) == (here.thread_id, "t1")
+    assert thread_of_comment(session, "jsonl", "Mastodon:a.example", "9") is None
+    assert thread_of_comment(session, "mastodon", "Mastodon:a.example", "2") is None
+    assert thread_of_comment(session, "jsonl", "Mastodon:c.example", "2") is None
 
 
 def test_api_comments_have_no_thread(session: Session) -> None:

@@ -7,6 +7,7 @@ import os
 import secrets
 from dataclasses import dataclass, field
 
+from threadguard.server.signatures import split_secrets
 from threadguard.store.database import DEFAULT_URL
 
 
@@ -26,6 +27,13 @@ class Settings:
     # Coral's External Moderation Phase signing secrets, comma-separated (two while one is rotated);
     # None: POST /integrations/coral/moderation is off
     coral_signing_secrets: str | None = None
+    # Mastodon admin webhooks' secrets, comma-separated (one per webhook, or old and new while one is
+    # rotated); None: POST /integrations/mastodon/webhook is off
+    mastodon_webhook_secrets: str | None = None
+    # Where flagged statuses are reported back (POST /api/v1/reports): the instance's base URL and an
+    # access token with the write:reports scope; either None: no reports are filed
+    mastodon_api_url: str | None = None
+    mastodon_api_token: str | None = None
     # comments:analyze in a language the model was not trained on (Coral's es, fr, de, pt sites):
     # False answers Perspective's 400; True scores it as English and says so in `languages`
     score_unsupported_languages: bool = False
@@ -46,6 +54,9 @@ class Settings:
         "migrate": "THREADGUARD_MIGRATE",
         "retention_days": "THREADGUARD_RETENTION_DAYS",
         "coral_signing_secrets": "THREADGUARD_CORAL_SIGNING_SECRETS",
+        "mastodon_webhook_secrets": "THREADGUARD_MASTODON_WEBHOOK_SECRETS",
+        "mastodon_api_url": "THREADGUARD_MASTODON_API_URL",
+        "mastodon_api_token": "THREADGUARD_MASTODON_API_TOKEN",
         "score_unsupported_languages": "THREADGUARD_SCORE_UNSUPPORTED_LANGUAGES",
         "encoder_threads": "THREADGUARD_ENCODER_THREADS",
     }
@@ -67,7 +78,11 @@ class Settings:
 
     @property
     def coral_secrets(self) -> list[str]:
-        return [s.strip() for s in (self.coral_signing_secrets or "").split(",") if s.strip()]
+        return split_secrets(self.coral_signing_secrets)
+
+    @property
+    def mastodon_secrets(self) -> list[str]:
+        return split_secrets(self.mastodon_webhook_secrets)
 
     def to_env(self) -> dict[str, str]:
         """The environment that makes `from_env` rebuild these settings in a worker process."""

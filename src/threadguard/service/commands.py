@@ -58,6 +58,25 @@ def serve(
             "default: $THREADGUARD_CORAL_SIGNING_SECRETS, comma-separated)",
         ),
     ] = None,
+    mastodon_secret: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--mastodon-secret",
+            help="secret of a Mastodon admin webhook (repeat for several; "
+            "default: $THREADGUARD_MASTODON_WEBHOOK_SECRETS, comma-separated)",
+        ),
+    ] = None,
+    mastodon_api_url: Annotated[
+        str | None,
+        typer.Option(
+            help="Mastodon instance to file reports on, e.g. https://social.example "
+            "(default: $THREADGUARD_MASTODON_API_URL)"
+        ),
+    ] = None,
+    mastodon_api_token: Annotated[
+        str | None,
+        typer.Option(help="its access token, scope write:reports (default: $THREADGUARD_MASTODON_API_TOKEN)"),
+    ] = None,
 ) -> None:
     """Serve the Perspective-compatible API, the native API (/docs) and the moderator app (/)."""
     import os
@@ -78,6 +97,8 @@ def serve(
         db_url=db, policy_path=policy, model_path=model, tier=tier, require_api_key=require_key,
         secure_cookies=secure_cookies, migrate=False,
         coral_signing_secrets=",".join(coral_secret) if coral_secret else None,
+        mastodon_webhook_secrets=",".join(mastodon_secret) if mastodon_secret else None,
+        mastodon_api_url=mastodon_api_url, mastodon_api_token=mastodon_api_token,
         score_unsupported_languages=score_unsupported_languages,
     )  # fmt: skip
     if os.environ.get("THREADGUARD_SECRET_KEY"):

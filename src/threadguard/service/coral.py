@@ -24,22 +24,20 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import hmac
 from typing import Literal
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from threadguard.ingest.html_text import html_to_text
 from threadguard.policy import Decision
 from threadguard.server.errors import ApiError, validation_message
 from threadguard.server.runtime import Runtime, runtime
-from threadguard.service.ingestion import store_scored
+from threadguard.server.signatures import signature_valid
+from threadguard.service.ingestion import store_in_context
 from threadguard.service.perspective import MAX_COMMENT_BYTES
-from threadguard.service.validation import RequestBody
-from threadguard.store.comments import stored_context
-from threadguard.thread.model import Comment, Thread
-from threadguard.thread.scoring import thread_context
+from threadguard.service.validation import LenientBody
+from threadguard.thread.model import Comment
 
 CommentStatus = Literal["NONE", "APPROVED", "REJECTED", "PREMOD", "SYSTEM_WITHHELD"]
 RejectionCode = Literal["OFFENSIVE", "ABUSIVE", "HATE_SPEECH", "HARASSMENT_BULLYING"]
@@ -58,30 +56,26 @@ DEFAULT_REJECTION_CODE: RejectionCode = "OFFENSIVE"
 router = APIRouter(tags=["Coral Talk"])
 
 
-class Lenient(RequestBody):
-    model_config = ConfigDict(extra="ignore")
-
-
-class CoralComment(Lenient):
+class CoralComment(LenientBody):
     body: str
     parentID: str | None = None
 
 
-class CoralAuthor(Lenient):
+class CoralAuthor(LenientBody):
     id: str
     role: str | None = None
 
 
-class CoralStory(Lenient):
+class CoralStory(LenientBody):
     id: str
     url: str | None = None
 
 
-class CoralSite(Lenient):
+class CoralSite(LenientBody):
     id: str | None = None
 
 
-class CoralRequest(Lenient):
+class CoralRequest(LenientBody):
     """ExternalModerationRequest in Coral's external.ts; unknown fields are ignored."""
 
     action: Literal["NEW", "EDIT"]
@@ -152,35 +146,15 @@ async def coral_moderation(request: Request) -> Response:
     return Response(answer.model_dump_json(exclude_none=True), media_type="application/json")
 
 
-def signature_valid(raw: bytes, header: str | None, secrets: list[str]) -> bool:
-    """Whether any `sha256=<hex>` value of the header is the HMAC-SHA256 of `raw` under any secret;
-    each comparison in constant time."""
-    given = [
-        v.strip()[len("sha256=") :] for v in (header or "").split(",") if v.strip().startswith("sha256=")
-    ]
-    expected = [hmac.new(s.encode(), raw, hashlib.sha256).hexdigest() for s in secrets]
-    return any(hmac.compare_digest(e, g.lower()) for e in expected for g in given)
-
-
 def moderate(rt: Runtime, body: CoralRequest, text: str) -> Decision:
     """Score the comment in its story's context, store it, and return the policy's decision."""
     community = f"Coral:{body.tenantDomain}"[:128]
-    story, url = body.story.id[:255], body.story.url
     parent_id = body.comment.parentID or None
     comment = Comment(comment_id(body, text), parent_id, text, author=body.author.id[:255])
-    comments = [comment]
-    with rt.sessions() as session:
-        known = stored_context(session, Thread(SOURCE, [], id=story, url=url), story, parent_id)
-    if known is not None and parent_id is not None and known.parent_text is not None:
-        comments.insert(0, Comment(parent_id, None, known.parent_text, author=known.parent_author))
-        comment.depth = known.parent_depth + 1
-    title, article = (known.title, known.article) if known else (None, None)
-    thread = Thread(SOURCE, comments, id=story, url=url, title=title, article=article)
-    context = thread_context(thread, comment, thread.by_id())
-    (score,) = rt.scorer.score([text], [context], False, community)
-    stored = Thread(SOURCE, [comment], id=story, url=url)
-    _stored, (decision,) = store_scored(rt, stored, [score], community, ACTOR, fallback_key=story)
-    return decision  # with the author's standing and the community's word lists
+    _stored, decision = store_in_context(
+        rt, comment, SOURCE, body.story.id[:255], body.story.url, community, ACTOR
+    )
+    return decision
 
 
 def comment_id(body: CoralRequest, text: str) -> str:

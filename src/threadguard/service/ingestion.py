@@ -15,10 +15,10 @@ from threadguard.ingest import IngestReport, read_threads
 from threadguard.policy import Decision
 from threadguard.scores import CommentScore
 from threadguard.server.runtime import Runtime
-from threadguard.store.comments import ThreadIngest, ingest_thread
+from threadguard.store.comments import ThreadIngest, ingest_thread, stored_context
 from threadguard.store.moderation import decide_new
-from threadguard.thread.model import Thread
-from threadguard.thread.scoring import score_thread
+from threadguard.thread.model import Comment, Thread
+from threadguard.thread.scoring import score_thread, thread_context
 
 
 class UnreadableUploadError(ValueError):
@@ -75,6 +75,29 @@ def store_scored(
             if attempt:
                 raise
     raise AssertionError("unreachable")
+
+
+def store_in_context(
+    rt: Runtime, comment: Comment, source: str, thread_id: str, url: str | None, community: str, actor: str
+) -> tuple[ThreadIngest, Decision]:
+    """Score one comment arriving on its own (a webhook's) with its thread's context, store it in that
+    thread, and return what was new and the policy's decision. The parent counts when it is stored under
+    `comment.parent_id` in the thread (source plus `thread_id`), the article when the thread has one."""
+    comments = [comment]
+    with rt.sessions() as session:  # the thread and the parent in one statement
+        known = stored_context(
+            session, Thread(source, [], id=thread_id, url=url), thread_id, comment.parent_id
+        )
+    if known is not None and comment.parent_id is not None and known.parent_text is not None:
+        comments.insert(0, Comment(comment.parent_id, None, known.parent_text, author=known.parent_author))
+        comment.depth = known.parent_depth + 1
+    title, article = (known.title, known.article) if known else (None, None)
+    thread = Thread(source, comments, id=thread_id, url=url, title=title, article=article)
+    context = thread_context(thread, comment, thread.by_id())
+    (score,) = rt.scorer.score([comment.text], [context], False, community)
+    stored = Thread(source, [comment], id=thread_id, url=url)
+    ingest, (decision,) = store_scored(rt, stored, [score], community, actor, fallback_key=thread_id)
+    return ingest, decision  # with the author's standing and the community's word lists
 
 
 def ingest_file(rt: Runtime, path: Path, format: str, community: str, actor: str, name: str) -> IngestResult:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from pydantic import BaseModel, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from threadguard.text.utf16 import replace_lone_surrogates
 
@@ -31,6 +31,13 @@ class RequestBody(BaseModel):
             # the count and the model only: the text itself must not reach the logs (doNotStore)
             log.warning("%s: %d lone UTF-16 surrogate(s) replaced with U+FFFD", cls.__name__, count)
         return repaired
+
+
+class LenientBody(RequestBody):
+    """A body from another product's webhook (Coral, Mastodon): fields we do not read are ignored, so
+    that the product's next version, which adds some, keeps working."""
+
+    model_config = ConfigDict(extra="ignore")
 
 
 def replace_in_json(value: Any) -> tuple[Any, int]:

@@ -314,6 +314,26 @@ def stored_context(
     return StoredContext(title, article, text, author, depth or 0)
 
 
+def thread_comment(session: Session, thread_id: int, external_id: str) -> CommentRow | None:
+    """A thread's comment by the source's own id."""
+    return session.scalar(
+        select(CommentRow).where(CommentRow.thread_id == thread_id, CommentRow.external_id == external_id)
+    )
+
+
+def thread_of_comment(session: Session, source: str, community: str, external_id: str) -> ThreadRow | None:
+    """The thread of a source and community that holds the comment with this id of the source's own, for
+    sources whose ids are unique across threads (Mastodon's status ids); None when none does."""
+    return session.scalar(
+        select(ThreadRow)
+        .join(CommentRow, CommentRow.thread_id == ThreadRow.id)
+        .where(ThreadRow.source == source, ThreadRow.community == community)
+        .where(CommentRow.external_id == external_id)
+        .order_by(ThreadRow.id)
+        .limit(1)
+    )
+
+
 def parent_of(session: Session, comment: CommentRow) -> CommentRow | None:
     if comment.thread_id is None or comment.parent_external_id is None:
         return None

@@ -112,7 +112,7 @@ class CommentRow(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int | None] = mapped_column(ForeignKey("threads.id"), index=True)
-    external_id: Mapped[str | None] = mapped_column(String(255))
+    external_id: Mapped[str | None] = mapped_column(String(255), index=True)
     parent_external_id: Mapped[str | None] = mapped_column(String(255))
     origin: Mapped[str] = mapped_column(String(16))  # "api" (comments:analyze) or "ingest"
     community: Mapped[str] = mapped_column(String(128), index=True)
