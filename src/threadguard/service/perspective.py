@@ -6,6 +6,7 @@ Perspective's own, camelCase included, because clients send and read exactly the
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Annotated, Any, Literal
 
@@ -147,8 +148,10 @@ async def analyze(body: AnalyzeRequest, request: Request, caller: CallerDep) -> 
     spans = bool(body.spanAnnotations) or not body.doNotStore
     (result,) = await run_in_threadpool(rt.scorer.score, [text], [context], spans)  # off the event loop
     response = analyze_response(body, text, result, attributes, requested)
-    if not body.doNotStore:
-        await run_in_threadpool(store_analyzed, rt, text, result, body.communityId)
+    if not body.doNotStore:  # the database: one write at a time per process (Runtime.writer says why)
+        await asyncio.get_running_loop().run_in_executor(
+            rt.writer, store_analyzed, rt, text, result, body.communityId
+        )
     return JSONResponse(response)
 
 
