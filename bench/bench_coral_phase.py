@@ -13,9 +13,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
-import hashlib
-import hmac
-import json
 import os
 import statistics
 import sys
@@ -28,7 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "bench"))
 
-from bench_server import CORAL_SECRET, coral_comments  # noqa: E402
+from bench_server import CORAL_SECRET, coral_comments, coral_phase_call  # noqa: E402
 
 URL = "/integrations/coral/moderation"
 
@@ -37,14 +34,7 @@ def phase_bodies(texts: list[str]) -> list[tuple[bytes, dict[str, str]]]:
     """The bodies and headers bench_server.py sends: 25 stories, 200 authors, pretty-printed, signed."""
     out = []
     for i, text in enumerate(texts):
-        story = f"story-{i % 25}"
-        body = json.dumps({
-            "action": "NEW", "comment": {"body": text, "parentID": None},
-            "author": {"id": f"user-{i % 200}", "role": "COMMENTER"},
-            "story": {"id": story, "url": f"https://news.example.com/2026/{story}.html"},
-            "site": {"id": "site-1"}, "tenantID": "tenant-1", "tenantDomain": "comments.example.com",
-        }, indent=2).encode()  # fmt: skip
-        signature = "sha256=" + hmac.new(CORAL_SECRET.encode(), body, hashlib.sha256).hexdigest()
+        body, signature = coral_phase_call(i, text)
         headers = {"Content-Type": "application/json", "User-Agent": "Coral Moderation/9.11.0",
                    "X-Coral-Signature": signature}  # fmt: skip
         out.append((body, headers))

@@ -82,18 +82,24 @@ def coral_perspective_requests(texts: list[str], key: str) -> list[bytes]:
     return out
 
 
+def coral_phase_call(i: int, text: str) -> tuple[bytes, str]:
+    """Coral's External Moderation Phase body for the i-th comment (25 stories, 200 authors,
+    pretty-printed JSON) and its X-Coral-Signature under the phase's secret."""
+    story = f"story-{i % 25}"
+    body = json.dumps({
+        "action": "NEW", "comment": {"body": text, "parentID": None},
+        "author": {"id": f"user-{i % 200}", "role": "COMMENTER"},
+        "story": {"id": story, "url": f"https://news.example.com/2026/{story}.html"},
+        "site": {"id": "site-1"}, "tenantID": "tenant-1", "tenantDomain": "comments.example.com",
+    }, indent=2).encode()  # fmt: skip
+    return body, "sha256=" + hmac.new(CORAL_SECRET.encode(), body, hashlib.sha256).hexdigest()
+
+
 def coral_phase_requests(texts: list[str]) -> list[bytes]:
-    """Coral's External Moderation Phase call: pretty-printed JSON, signed with the phase's secret."""
+    """Coral's External Moderation Phase calls as raw HTTP/1.1 requests."""
     out = []
     for i, text in enumerate(texts):
-        story = f"story-{i % 25}"
-        body = json.dumps({
-            "action": "NEW", "comment": {"body": text, "parentID": None},
-            "author": {"id": f"user-{i % 200}", "role": "COMMENTER"},
-            "story": {"id": story, "url": f"https://news.example.com/2026/{story}.html"},
-            "site": {"id": "site-1"}, "tenantID": "tenant-1", "tenantDomain": "comments.example.com",
-        }, indent=2).encode()  # fmt: skip
-        signature = "sha256=" + hmac.new(CORAL_SECRET.encode(), body, hashlib.sha256).hexdigest()
+        body, signature = coral_phase_call(i, text)
         head = ("POST /integrations/coral/moderation HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                 "Content-Type: application/json\r\nUser-Agent: Coral Moderation/9.11.0\r\n"
                 f"X-Coral-Signature: {signature}\r\nContent-Length: {len(body)}\r\n\r\n")  # fmt: skip

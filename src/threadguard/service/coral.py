@@ -33,7 +33,7 @@ from threadguard.ingest.html_text import html_to_text
 from threadguard.policy import Decision
 from threadguard.server.errors import ApiError, validation_message
 from threadguard.server.runtime import Runtime, runtime
-from threadguard.server.signatures import signature_valid
+from threadguard.server.signatures import signed_body
 from threadguard.service.ingestion import store_in_context
 from threadguard.service.perspective import MAX_COMMENT_BYTES
 from threadguard.service.validation import LenientBody
@@ -118,17 +118,11 @@ class CoralResponse(BaseModel):
 async def coral_moderation(request: Request) -> Response:
     """Moderate a comment for Coral's External Moderation Phase (signed with X-Coral-Signature)."""
     rt = runtime(request)
-    secrets = rt.settings.coral_secrets
-    if not secrets:
-        raise ApiError(
-            404, "Coral external moderation is off: set THREADGUARD_CORAL_SIGNING_SECRETS "
-            "or start the server with --coral-secret",
-        )  # fmt: skip
-    raw = await request.body()
-    if len(raw) > MAX_BODY:
-        raise ApiError(413, f"request body larger than {MAX_BODY} bytes")
-    if not signature_valid(raw, request.headers.get(SIGNATURE_HEADER), secrets):
-        raise ApiError(401, "missing or wrong X-Coral-Signature")
+    off = (
+        "Coral external moderation is off: set THREADGUARD_CORAL_SIGNING_SECRETS "
+        "or start the server with --coral-secret"
+    )
+    raw = await signed_body(request, rt.settings.coral_secrets, SIGNATURE_HEADER, MAX_BODY, off)
     try:
         body = CoralRequest.model_validate_json(raw)
     except ValidationError as exc:

@@ -43,7 +43,7 @@ from threadguard.ingest.html_text import html_to_text
 from threadguard.server.errors import ApiError, validation_message
 from threadguard.server.runtime import Runtime, runtime
 from threadguard.server.settings import Settings
-from threadguard.server.signatures import signature_valid
+from threadguard.server.signatures import signed_body
 from threadguard.service.ingestion import store_in_context
 from threadguard.service.perspective import MAX_COMMENT_BYTES
 from threadguard.service.validation import LenientBody
@@ -144,17 +144,11 @@ class Filing:
 async def mastodon_webhook(request: Request) -> Response:
     """Score the statuses of a Mastodon admin webhook (signed with X-Hub-Signature)."""
     rt = runtime(request)
-    secrets = rt.settings.mastodon_secrets
-    if not secrets:
-        raise ApiError(
-            404, "Mastodon webhooks are off: set THREADGUARD_MASTODON_WEBHOOK_SECRETS "
-            "or start the server with --mastodon-secret",
-        )  # fmt: skip
-    raw = await request.body()
-    if len(raw) > MAX_BODY:
-        raise ApiError(413, f"request body larger than {MAX_BODY} bytes")
-    if not signature_valid(raw, request.headers.get(SIGNATURE_HEADER), secrets):
-        raise ApiError(401, "missing or wrong X-Hub-Signature")
+    off = (
+        "Mastodon webhooks are off: set THREADGUARD_MASTODON_WEBHOOK_SECRETS "
+        "or start the server with --mastodon-secret"
+    )
+    raw = await signed_body(request, rt.settings.mastodon_secrets, SIGNATURE_HEADER, MAX_BODY, off)
     try:
         body = WebhookEvent.model_validate_json(raw)
         if body.event not in (*STATUS_EVENTS, REPORT_EVENT):
