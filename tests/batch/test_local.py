@@ -13,9 +13,20 @@ from threadguard.batch.job import BatchJob
 from threadguard.batch.sources import ReadOptions
 
 
+def _interruptible() -> None:
+    # Ctrl-C as in a terminal, even where the test runner itself was started with SIGINT ignored
+    # (a shell's background job): Python then keeps it ignored, and the job would never stop
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start(args: tuple) -> subprocess.Popen:
     return subprocess.Popen(
-        batch_cli(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+        batch_cli(*args),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=_interruptible,
     )
 
 
