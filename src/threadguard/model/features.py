@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 
@@ -267,13 +267,10 @@ class Featuriser:
         if not n:
             return sparse.csr_matrix((0, self.n_features), dtype=np.float32)
         rows, cols = [], []
-        start = 0
-        for end in range(1, n + 1):  # runs of analyses that share a vocabulary (almost always one run)
-            if end == n or analyses[end].vocabulary is not analyses[start].vocabulary:
-                run_rows, run_cols = self._hashed_entries(analyses[start:end])
-                rows.append(run_rows + start)
-                cols.append(run_cols)
-                start = end
+        for start, end in _vocabulary_runs(analyses):
+            run_rows, run_cols = self._hashed_entries(analyses[start:end])
+            rows.append(run_rows + start)
+            cols.append(run_cols)
         keys = np.sort(np.concatenate(rows) * self.n_features + np.concatenate(cols))
         hashed_keys, hashed_counts = _unique_counts(keys)
 
@@ -311,10 +308,8 @@ class Featuriser:
         """(row, column) of every hashed occurrence in texts that share one vocabulary: each token's
         word and char n-gram columns, then the word bigrams within each text."""
         vocabulary = analyses[0].vocabulary
-        per_text = np.fromiter(map(len, (a.token_ids for a in analyses)), dtype=np.int64, count=len(analyses))
-        ids = np.fromiter(
-            chain.from_iterable(a.token_ids for a in analyses), dtype=np.int64, count=int(per_text.sum())
-        )
+        per_text = _tokens_per_text(analyses)
+        ids = _token_ids(analyses, per_text)
         token_cols, lengths = vocabulary.gather(ids)
         token_rows = np.repeat(np.repeat(np.arange(len(analyses)), per_text), lengths)
         text_of_token = np.repeat(np.arange(len(analyses)), per_text)
@@ -399,23 +394,16 @@ class Featuriser:
         columns = list(range(token_weights.n_outputs)) if outputs is None else [int(c) for c in outputs]
         if scales is None:
             scales = self.transform_with_scales(analyses)[1]
-        per_text = np.fromiter(map(len, (a.token_ids for a in analyses)), dtype=np.int64, count=len(analyses))
+        per_text = _tokens_per_text(analyses)
         text_of_token = np.repeat(np.arange(len(analyses)), per_text)
         word_sums, char_sums, word_columns = [], [], []
-        start = 0
-        for end in range(1, len(analyses) + 1):  # runs that share a vocabulary (almost always one)
-            if end == len(analyses) or analyses[end].vocabulary is not analyses[start].vocabulary:
-                vocabulary = analyses[start].vocabulary
-                ids = np.fromiter(
-                    chain.from_iterable(a.token_ids for a in analyses[start:end]),
-                    dtype=np.int64,
-                    count=int(per_text[start:end].sum()),
-                )
-                word, char = token_weights.sums(vocabulary, ids, columns)
-                word_sums.append(word)
-                char_sums.append(char)
-                word_columns.append(vocabulary.word_columns(ids))
-                start = end
+        for start, end in _vocabulary_runs(analyses):
+            vocabulary = analyses[start].vocabulary
+            ids = _token_ids(analyses[start:end], per_text[start:end])
+            word, char = token_weights.sums(vocabulary, ids, columns)
+            word_sums.append(word)
+            char_sums.append(char)
+            word_columns.append(vocabulary.word_columns(ids))
         if not len(text_of_token):
             return [np.zeros((0, len(columns))) for _ in analyses]
         word_scale, char_scale = scales[text_of_token, 0:1], scales[text_of_token, 1:2]
@@ -502,6 +490,27 @@ class TokenWeights:
         weighted[starts] = 0.0  # every token has at least one char n-gram ("<a>")
         self._char[ids] = np.add.reduceat(weighted, starts, axis=0)
         self._known[ids] = True
+
+
+def _vocabulary_runs(analyses: Sequence[Analysis]) -> Iterator[tuple[int, int]]:
+    """(start, end) of each run of consecutive analyses that share a vocabulary (almost always one:
+    a featuriser starts a new vocabulary only when its own grows past VOCABULARY_LIMIT)."""
+    start = 0
+    for end in range(1, len(analyses) + 1):
+        if end == len(analyses) or analyses[end].vocabulary is not analyses[start].vocabulary:
+            yield start, end
+            start = end
+
+
+def _tokens_per_text(analyses: Sequence[Analysis]) -> np.ndarray:
+    return np.fromiter(map(len, (a.token_ids for a in analyses)), dtype=np.int64, count=len(analyses))
+
+
+def _token_ids(analyses: Sequence[Analysis], per_text: np.ndarray) -> np.ndarray:
+    """The vocabulary ids of all the analyses' tokens, in order (`per_text`: their token counts)."""
+    return np.fromiter(
+        chain.from_iterable(a.token_ids for a in analyses), dtype=np.int64, count=int(per_text.sum())
+    )
 
 
 def _unique_counts(sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -22,7 +22,6 @@ when it is in the story's thread (stored through /api/v1/threads or an ingested 
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from typing import Literal
 
@@ -133,7 +132,7 @@ async def coral_moderation(request: Request) -> Response:
     if not text.strip():
         return Response(status_code=204)
     # scoring and the database: off the loop, one request at a time (Runtime.writer says why)
-    decision = await asyncio.get_running_loop().run_in_executor(rt.writer, moderate, rt, body, text)
+    decision = await rt.on_writer(moderate, rt, body, text)
     answer = coral_answer(decision)
     if answer is None:
         return Response(status_code=204)

@@ -26,7 +26,6 @@ so every version is judged once and a retry stores nothing twice.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import urllib.error
@@ -175,9 +174,7 @@ async def mastodon_webhook(request: Request) -> Response:
     community = f"Mastodon:{instance}"[:128]
     report_back = body.event in STATUS_EVENTS
     # scoring and the database: off the loop, one request at a time (Runtime.writer says why)
-    verdicts, filings = await asyncio.get_running_loop().run_in_executor(
-        rt.writer, moderate, rt, texts, instance, community, report_back
-    )
+    verdicts, filings = await rt.on_writer(moderate, rt, texts, instance, community, report_back)
     tasks = BackgroundTasks()
     for filing in filings:
         tasks.add_task(file_report, rt, filing)  # after the answer is sent, in the thread pool

@@ -6,7 +6,6 @@ Perspective's own, camelCase included, because clients send and read exactly the
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Annotated, Any, Literal
 
@@ -149,9 +148,7 @@ async def analyze(body: AnalyzeRequest, request: Request, caller: CallerDep) -> 
     (result,) = await run_in_threadpool(rt.scorer.score, [text], [context], spans)  # off the event loop
     response = analyze_response(body, text, result, attributes, requested)
     if not body.doNotStore:  # the database: one write at a time per process (Runtime.writer says why)
-        await asyncio.get_running_loop().run_in_executor(
-            rt.writer, store_analyzed, rt, text, result, body.communityId
-        )
+        await rt.on_writer(store_analyzed, rt, text, result, body.communityId)
     return JSONResponse(response)
 
 
