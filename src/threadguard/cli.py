@@ -176,7 +176,11 @@ def train(
     ] = None,
     device: Annotated[str, typer.Option(help="torch device for --tier accurate: cpu or cuda")] = "cpu",
     distil: Annotated[
-        bool, typer.Option(help="fast tier: learn from the shipped accurate tier's soft labels too")
+        bool,
+        typer.Option(
+            help="fast tier: learn from soft labels too, the mean of the shipped accurate tier and "
+            "the two Jigsaw-2018 teachers (the [train] extras)"
+        ),
     ] = True,
     feedback: Annotated[
         str | None,
@@ -253,15 +257,21 @@ def train(
         raise typer.BadParameter("--tier must be fast or accurate")
     out = out or Path("artifacts/model")
 
-    teacher = None
+    teachers: list[Teacher] = []
     if distil:
+        from threadguard.model.labels import OUTPUTS
         from threadguard.model.linear import sigmoid
+        from threadguard.model.train import jigsaw_teacher
         from threadguard.scorer import Scorer
 
         accurate = Scorer.load(tier="accurate")
         assert accurate.encoder is not None  # the accurate tier always has one
-        teacher = Teacher(f"accurate tier {accurate.encoder.version}", lambda t: sigmoid(accurate.logits(t)))
-    artifact = run_training(data_dir=data, out_dir=out, seed=seed, limit=limit, teacher=teacher,
+        name = f"accurate tier {accurate.encoder.version}"
+        teachers = [
+            Teacher(name, tuple(OUTPUTS), lambda t: sigmoid(accurate.logits(t))),
+            jigsaw_teacher(progress=lambda m: console.print(f"[cyan]•[/cyan] {m}")),
+        ]
+    artifact = run_training(data_dir=data, out_dir=out, seed=seed, limit=limit, teachers=teachers,
                             progress=lambda m: console.print(f"[cyan]•[/cyan] {m}"),
                             span_metric=mean_span_f1)  # fmt: skip
     console.print(f"model [bold]{artifact.version}[/bold] in {out}; card: {out / 'MODEL_CARD.md'}")
@@ -314,17 +324,36 @@ def ablation(
     candidates: Annotated[
         str,
         typer.Option(
-            help="comma-separated: fast, accurate, auto, tox_block, toxic_comment_classifier, teachers_mean"
+            help="comma-separated: fast, accurate, auto, tox_block, toxic_comment_classifier, "
+            "teachers_mean, or label=FOLDER for the fast tier of another model folder"
         ),
     ] = "fast,accurate,auto,tox_block,toxic_comment_classifier,teachers_mean",
+    reuse: Annotated[
+        str,
+        typer.Option(
+            help="comma-separated candidates whose earlier run (OUT/ablation/<label>/eval.json) is read "
+            "back instead of scored again: models that did not change"
+        ),
+    ] = "",
 ) -> None:
     """Run the evaluation suite for every tier and both teachers; write reports/ablation.md side by side."""
     from threadguard.eval.ablation import run_ablation
 
     names = [n.strip() for n in candidates.split(",") if n.strip()]
-    path = run_ablation(
-        names, data, out, limit, model, progress=lambda m: console.print(f"[cyan]•[/cyan] {m}")
-    )
+    kept = [n.strip() for n in reuse.split(",") if n.strip()]
+    try:
+        path = run_ablation(
+            names,
+            data,
+            out,
+            limit,
+            model,
+            progress=lambda m: console.print(f"[cyan]•[/cyan] {m}"),
+            reuse=kept,
+        )
+    except FileNotFoundError as error:
+        errors.print(f"[red]error:[/red] --reuse needs an earlier run: {escape(str(error))}")
+        raise typer.Exit(2) from None
     console.print(path.read_text())
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import importlib.metadata
+import json
+from pathlib import Path
 
 import pytest
 
 from threadguard.attributes import ATTRIBUTES
-from threadguard.eval.ablation import TeacherScorer, ablation_table, render_ablation
+from threadguard.eval.ablation import TeacherScorer, ablation_table, candidate, render_ablation, run_ablation
+from threadguard.model.artifact import Artifact, default_model_dir
 
 
 def run(value: float, version: str) -> dict:
@@ -47,3 +50,21 @@ def test_a_teacher_maps_its_six_outputs_onto_our_attributes() -> None:
     assert (probs[:, ATTRIBUTES.index("SEXUALLY_EXPLICIT")] == 0).all()
     first, second = scorer.score(["you are a stupid idiot", "lovely weather today"])
     assert first.flagged and not second.flagged and first.spans == {}
+
+
+def test_a_reused_candidate_is_read_back_from_its_earlier_run(tmp_path: Path) -> None:
+    earlier = tmp_path / "ablation" / "accurate"
+    earlier.mkdir(parents=True)
+    (earlier / "eval.json").write_text(json.dumps(run(0.938, "tg-0+enc-2")))
+    md = run_ablation(["accurate"], out_dir=tmp_path, reuse=["accurate"], progress=lambda _: None).read_text()
+    assert "| Wikipedia gn | TOXICITY ROC-AUC | 0.938 |" in md and "`tg-0+enc-2`" in md
+
+
+def test_a_reused_candidate_without_an_earlier_run_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        run_ablation(["fast"], out_dir=tmp_path, reuse=["fast"], progress=lambda _: None)
+
+
+def test_a_labelled_folder_is_the_fast_tier_of_that_model() -> None:
+    scorer = candidate(f"retrained={default_model_dir()}")
+    assert scorer.tier == "fast" and scorer.version == Artifact.load().version

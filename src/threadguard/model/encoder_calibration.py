@@ -1,9 +1,6 @@
 """Choose the accurate tier's thresholds on development data only, and write them into its config.
 
-- Flag thresholds: news comments that raters called healthy must rarely be flagged, so each
-  attribute's threshold is the `1 - HEALTHY_FLAG_SHARE` quantile of its probability over UCC `val`
-  comments labelled healthy and not hostile (never below 0.5). UCC `val` chooses thresholds only; its
-  licence forbids training on it, and UCC `test` is where the eval report measures.
+- Flag thresholds: the rule of `flag_thresholds` (UCC `val` healthy comments), as for the fast tier.
 - `auto` threshold: the fast-tier probability above which a comment goes on to the accurate tier,
   chosen so that `AUTO_RECALL` of the comments the accurate tier flags on UCC `val` are sent on.
 - Span rule: the word-occlusion drop that maximises span F1 on the SemEval-2021 *trial* split (never
@@ -18,24 +15,16 @@ from pathlib import Path
 
 import numpy as np
 
-from threadguard.attributes import ATTRIBUTES, FLAGGING_ATTRIBUTES
+from threadguard.attributes import ATTRIBUTES
 from threadguard.datasets.loaders import load
 from threadguard.model.encoder import CONFIG_FILE, EncoderArtifact
+from threadguard.model.flag_thresholds import RULE, flag_thresholds, flagged, ucc_val
 from threadguard.model.linear import sigmoid
 from threadguard.model.train import SpanMetric
 
-HEALTHY_FLAG_SHARE = 0.004  # per attribute; the union over seven attributes stays near 1-2 %
 AUTO_RECALL = 0.98
 SPAN_DROPS = (0.01, 0.02, 0.03, 0.05, 0.1)
 SPAN_TRIAL_ROWS = 400
-
-
-def flag_thresholds(probabilities: np.ndarray, share: float = HEALTHY_FLAG_SHARE) -> dict[str, float]:
-    """Per attribute: the (1 - share) quantile over comments known to be healthy, at least 0.5."""
-    return {
-        name: round(float(max(0.5, np.quantile(probabilities[:, j], 1 - share))), 4)
-        for j, name in enumerate(ATTRIBUTES)
-    }
 
 
 def auto_threshold(fast_max: np.ndarray, accurate_flagged: np.ndarray, recall: float = AUTO_RECALL) -> float:
@@ -58,17 +47,12 @@ def calibrate(
     from threadguard.model.occlusion import occlusion_spans
     from threadguard.text.utf16 import Utf16Index
 
-    ucc = load("ucc", data_dir)
-    val = ucc[ucc["split"] == "val"].reset_index(drop=True)
-    progress(f"choosing flag thresholds on {len(val):,} UCC val comments")
-    probabilities = sigmoid(encoder.logits(val["text"].tolist())[:, : len(ATTRIBUTES)])
-    healthy = ((val["healthy"] == 1) & (val["hostile"] == 0)).to_numpy()
+    texts, healthy = ucc_val(data_dir)
+    progress(f"choosing flag thresholds on {len(texts):,} UCC val comments")
+    probabilities = sigmoid(encoder.logits(texts)[:, : len(ATTRIBUTES)])
     thresholds = flag_thresholds(probabilities[healthy])
-    columns = [ATTRIBUTES.index(a) for a in FLAGGING_ATTRIBUTES]
-    cut = np.array([thresholds[a] for a in FLAGGING_ATTRIBUTES])
-    flagged = (probabilities[:, columns] >= cut).any(axis=1)
-    fast = fast_proba(val["text"].tolist()).max(axis=1)
-    auto = auto_threshold(fast, flagged)
+    flags = flagged(probabilities, thresholds)
+    auto = auto_threshold(fast_proba(texts).max(axis=1), flags)
 
     spans = load("toxic_spans_semeval", data_dir)
     trial = spans[spans["split"] == "trial"].head(SPAN_TRIAL_ROWS)
@@ -105,9 +89,9 @@ def calibrate(
     payload["span_word_drop"] = best[1]
     payload["span_min_probability"] = 0.3
     payload["card"]["calibration"] = {
-        "flag_thresholds": f"UCC val healthy comments, {HEALTHY_FLAG_SHARE:.1%} per attribute above",
-        "ucc_val_flagged_share": round(float(flagged.mean()), 4),
-        "ucc_val_healthy_flagged_share": round(float(flagged[healthy].mean()), 4),
+        "flag_thresholds": RULE,
+        "ucc_val_flagged_share": round(float(flags.mean()), 4),
+        "ucc_val_healthy_flagged_share": round(float(flags[healthy].mean()), 4),
         "auto_threshold": f"{AUTO_RECALL:.0%} of UCC val accurate-tier flags reach the accurate tier",
         "span_trial_f1": round(best[0], 4),
     }

@@ -26,8 +26,14 @@ from threadguard.model.encoder import CONFIG_FILE, ONNX_FILE, TOKENIZER_FILE, En
 from threadguard.model.features import build_featuriser
 from threadguard.model.labels import OUTPUTS, training_frame
 from threadguard.model.lexicon import Lexicon, evasion_normaliser
-from threadguard.model.teachers import JIGSAW_LABELS, TEACHERS, JigsawTeacher
-from threadguard.model.train import DEFAULT_CONFIG, add_weak_labels, with_soft_labels
+from threadguard.model.teachers import TEACHERS
+from threadguard.model.train import (
+    DEFAULT_CONFIG,
+    JIGSAW_TAUGHT,
+    add_weak_labels,
+    jigsaw_teacher,
+    with_soft_labels,
+)
 
 Progress = Callable[[str], None]
 
@@ -42,9 +48,6 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "teacher_share": 0.25,  # weight of the teachers' soft label where a dataset has a label
     "normalise": True,  # train on (and run on) the evasion-normalised text
 }
-# the teachers' outputs that match an attribute of ours; their threat and identity_hate know too little
-# about threats against groups and hate without slurs (the accurate-tier issue measured it)
-TEACHER_OUTPUTS = {"TOXICITY": "toxic", "INSULT": "insult", "PROFANITY": "obscene"}
 RARE = ("THREAT", "IDENTITY_ATTACK", "SEXUALLY_EXPLICIT", "SEVERE_TOXICITY")
 
 
@@ -63,17 +66,8 @@ def with_weak_labels(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def with_teacher_labels(frame: pd.DataFrame, share: float, progress: Progress = print) -> pd.DataFrame:
-    """Soft labels from the two Jigsaw-2018 teachers (mean of their probabilities) for the outputs they
-    know (TEACHER_OUTPUTS), blended by `train.with_soft_labels`."""
-    probabilities = []
-    for name in TEACHERS:
-        progress(f"soft labels from teacher {name} on {len(frame):,} rows")
-        probabilities.append(JigsawTeacher.load(name).predict_proba(frame["text"].tolist()))
-    mean = np.mean(probabilities, axis=0)
-    taught = np.full((len(frame), len(OUTPUTS)), np.nan)
-    for output, label in TEACHER_OUTPUTS.items():
-        taught[:, OUTPUTS.index(output)] = mean[:, JIGSAW_LABELS.index(label)]
-    return with_soft_labels(frame, taught, share)
+    """Soft labels from the two Jigsaw-2018 teachers, blended by `train.with_soft_labels`."""
+    return with_soft_labels(frame, jigsaw_teacher(share, progress).predict(frame["text"].tolist()), share)
 
 
 def choose_subset(frame: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
@@ -177,7 +171,7 @@ def train_encoder(
         "train_seconds": round(time.perf_counter() - started),
         "device": device,
         "teachers": {
-            spec.distribution: f"{spec.version} (MIT), soft labels for {', '.join(TEACHER_OUTPUTS)}"
+            spec.distribution: f"{spec.version} (MIT), soft labels for {', '.join(JIGSAW_TAUGHT)}"
             for spec in TEACHERS.values()
         }
         if config["teacher_share"]

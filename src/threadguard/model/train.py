@@ -3,7 +3,8 @@
 Steps: assemble the labelled rows (labels.py), add weak labels where a dataset is silent and the
 lexicon is unambiguous, featurise, fit one logistic regression per output on a seeded 90% split to
 measure it on the other 10%, refit on everything, choose the span thresholds on the SemEval trial
-split (never its test split), and write the artifact with its model card.
+split (never its test split) and the flag thresholds on UCC val (`flag_thresholds`), and write the
+artifact with its model card.
 """
 
 from __future__ import annotations
@@ -26,9 +27,11 @@ from threadguard.model.artifact import Artifact
 from threadguard.model.counterfactual import augment
 from threadguard.model.explain import original_range, token_runs
 from threadguard.model.features import Analysis, Featuriser, build_featuriser
+from threadguard.model.flag_thresholds import RULE, flag_thresholds, flagged, ucc_val
 from threadguard.model.labels import DOMAIN_WEIGHT, OUTPUTS, training_frame
 from threadguard.model.lexicon import Lexicon, lexicon_dir, mild_profanity
 from threadguard.model.linear import MultiOutputLogistic
+from threadguard.model.teachers import JIGSAW_LABELS, TEACHERS, JigsawTeacher
 
 Progress = Callable[[str], None]
 # (predicted, gold) character-offset sets per post -> one score, e.g. eval.metrics.mean_span_f1
@@ -48,6 +51,9 @@ DEFAULT_CONFIG: dict[str, Any] = {
 
 
 TEACHER_SHARE = 0.3  # a distillation teacher's weight where a dataset has a label
+# the Jigsaw teachers' outputs that match an attribute of ours; their threat and identity_hate know too
+# little about threats against groups and hate without slurs (the accurate-tier issue measured it)
+JIGSAW_TAUGHT = {"TOXICITY": "toxic", "INSULT": "insult", "PROFANITY": "obscene"}
 MILD_PROFANITY_LABEL = 0.3  # "What the hell." is a little profane, not PROFANITY 1.0
 
 
@@ -132,15 +138,69 @@ def tune_spans(
     return best
 
 
+def choose_flag_thresholds(
+    featuriser: Featuriser, model: MultiOutputLogistic, data_dir: Path | None
+) -> tuple[dict[str, float], dict[str, Any]]:
+    """The fast tier's flag thresholds by the rule both tiers share (`flag_thresholds`), and what
+    they flag on UCC val."""
+    texts, healthy = ucc_val(data_dir)
+    probabilities = model.predict_proba(featuriser.transform_analyses([featuriser.analyse(t) for t in texts]))
+    probabilities = probabilities[:, : len(ATTRIBUTES)]
+    thresholds = flag_thresholds(probabilities[healthy])
+    flags = flagged(probabilities, thresholds)
+    return thresholds, {
+        "rule": RULE,
+        "ucc_val_flagged_share": round(float(flags.mean()), 4),
+        "ucc_val_healthy_flagged_share": round(float(flags[healthy].mean()), 4),
+    }
+
+
 @dataclass(frozen=True)
 class Teacher:
     """A model whose probabilities become soft labels (distillation): `predict(texts)` gives an
-    (n, len(OUTPUTS)) array of probabilities in OUTPUTS order; `share` is its weight where a dataset
-    has a label (where it is silent, the teacher's value is the label)."""
+    (n, len(OUTPUTS)) array of probabilities in OUTPUTS order, NaN for the outputs it does not teach;
+    `outputs` names those it teaches (for the model card); `share` is its weight where a dataset has a
+    label (where it is silent, the teacher's value is the label)."""
 
     name: str
+    outputs: tuple[str, ...]
     predict: Callable[[list[str]], np.ndarray]
     share: float = TEACHER_SHARE
+
+
+def jigsaw_teacher(share: float = TEACHER_SHARE, progress: Progress = print) -> Teacher:
+    """The two Jigsaw-2018 BiLSTMs (mean of their probabilities) on the outputs they know (JIGSAW_TAUGHT)."""
+    teachers = [JigsawTeacher.load(name) for name in TEACHERS]
+
+    def predict(texts: list[str]) -> np.ndarray:
+        probabilities = []
+        for teacher in teachers:
+            progress(f"soft labels from teacher {teacher.name} on {len(texts):,} rows")
+            probabilities.append(teacher.predict_proba(texts))
+        mean = np.mean(probabilities, axis=0)
+        taught = np.full((len(texts), len(OUTPUTS)), np.nan)
+        for output, label in JIGSAW_TAUGHT.items():
+            taught[:, OUTPUTS.index(output)] = mean[:, JIGSAW_LABELS.index(label)]
+        return taught
+
+    name = " + ".join(f"{t.name} {t.version}" for t in teachers) + " (Jigsaw-2018 BiLSTMs, MIT; mean)"
+    return Teacher(name, tuple(JIGSAW_TAUGHT), predict, share)
+
+
+def mean_teacher(teachers: Sequence[Teacher]) -> Teacher:
+    """Several teachers as one: per output, the mean of the teachers that teach it; the shares of
+    the parts must agree (the blend has one weight against the dataset's label)."""
+    shares = {t.share for t in teachers}
+    if len(shares) != 1:
+        raise ValueError(f"teachers to average need one share, got {sorted(shares)}")
+
+    def predict(texts: list[str]) -> np.ndarray:
+        stacked = np.stack([t.predict(texts) for t in teachers])
+        counts = np.isfinite(stacked).sum(axis=0)
+        return np.where(counts > 0, np.nansum(stacked, axis=0) / np.maximum(counts, 1), np.nan)
+
+    outputs = tuple(o for o in OUTPUTS if any(o in t.outputs for t in teachers))
+    return Teacher(" and ".join(t.name for t in teachers), outputs, predict, shares.pop())
 
 
 def with_soft_labels(frame: pd.DataFrame, probabilities: np.ndarray, share: float) -> pd.DataFrame:
@@ -164,11 +224,12 @@ def train(
     dev_share: float = 0.1,
     limit: int | None = None,
     progress: Progress = print,
-    teacher: Teacher | None = None,
+    teachers: Sequence[Teacher] = (),
     *,
     span_metric: SpanMetric,
 ) -> Artifact:
-    """Fit the fast tier. With a `teacher` the fit learns from its soft labels too; the held-out rows
+    """Fit the fast tier. With `teachers` the fit learns from their soft labels too (their mean where
+    several teach one output); the held-out rows
     are still measured against the human (and lexicon) labels alone. `span_metric` (the evaluation's
     mean span F1, passed in so that training does not depend on the evaluation package) chooses the
     span thresholds on a full run."""
@@ -187,7 +248,8 @@ def train(
     analyses = [featuriser.analyse(t) for t in frame["text"]]
     frame = add_weak_labels(frame, analyses)
     taught = frame
-    if teacher is not None:
+    if teachers:
+        teacher = mean_teacher(teachers)
         progress(f"soft labels from {teacher.name} on {len(frame):,} rows (share {teacher.share})")
         taught = with_soft_labels(frame, teacher.predict(frame["text"].tolist()), teacher.share)
 
@@ -207,10 +269,17 @@ def train(
         config["span_token_threshold"] = token_threshold
         config["span_min_probability"] = min_probability
         metrics["span_trial_f1"] = round(f1, 4)
+        progress("choosing flag thresholds on UCC val healthy comments")
+        config["flag_thresholds"], metrics["flag_thresholds"] = choose_flag_thresholds(
+            featuriser, model, data_dir
+        )
 
     card = model_card_data(frame, model, metrics, dropped, seed, time.perf_counter() - started)
-    if teacher is not None:
-        card["soft_labels"] = {"teacher": teacher.name, "share": teacher.share}
+    if teachers:
+        card["soft_labels"] = {
+            "share": teachers[0].share,
+            "teachers": [{"name": t.name, "outputs": list(t.outputs)} for t in teachers],
+        }
     artifact = Artifact(
         coef=model.coef_, intercept=model.intercept_, idf=featuriser.idf, config=config,
         lexicon_dir=lexicon_root, card=card,
@@ -258,8 +327,10 @@ def render_model_card(artifact: Artifact) -> str:
         "",
         *(
             [
-                f"Distilled: soft labels from {card['soft_labels']['teacher']} (share"
-                f" {card['soft_labels']['share']} where a dataset has a label, alone where it is silent).",
+                f"Distilled: soft labels (share {card['soft_labels']['share']} where a dataset has a label,"
+                " alone where it is silent; the mean where several teachers teach one output) from:",
+                "",
+                *(f"- {t['name']}: {', '.join(t['outputs'])}" for t in card["soft_labels"]["teachers"]),
                 "",
             ]
             if card.get("soft_labels")
@@ -301,6 +372,15 @@ def render_model_card(artifact: Artifact) -> str:
         ),
         "",
         f"Span threshold chosen on SemEval-2021 trial: F1 {card['metrics'].get('span_trial_f1')}.",
+        *(
+            [
+                f"Flag thresholds ({flags['rule']}): {flags['ucc_val_healthy_flagged_share']:.1%} of"
+                f" healthy and {flags['ucc_val_flagged_share']:.1%} of all UCC val comments flagged;"
+                f" {', '.join(f'{k} {v}' for k, v in sorted(artifact.config['flag_thresholds'].items()))}.",
+            ]
+            if (flags := card["metrics"].get("flag_thresholds"))
+            else []
+        ),
         "Benchmark results on evaluation sets: `reports/eval.md`.",
         "",
     ]
