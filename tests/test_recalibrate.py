@@ -85,10 +85,13 @@ def test_thresholds_move_towards_what_each_community_labels(model: Path) -> None
     found = choices(model)
     assert set(found) == {(c, "TOXICITY") for c in ("strict", "lenient", "small", "onesided")}
     strict, lenient = found["strict", "TOXICITY"], found["lenient", "TOXICITY"]
-    assert strict["old"] == lenient["old"] == 0.5  # the shipped fast tier's
-    assert strict["new"] < 0.5 and lenient["new"] > 0.5  # rude comments flagged there, not here
+    shipped = Scorer.load(tier="fast").flag_thresholds["TOXICITY"]
+    assert strict["old"] == lenient["old"] == shipped
+    # rude comments flagged by the strict community, not by the lenient one (whose labels the shipped
+    # threshold, chosen on UCC's healthy comments, already roughly follows)
+    assert strict["new"] < shipped and strict["new"] + 0.1 < lenient["new"]
     for moved in (strict, lenient):
-        assert abs(moved["new"] - 0.5) <= 0.2 + 1e-9 and moved["f1_new"] > moved["f1_old"]
+        assert abs(moved["new"] - shipped) <= 0.2 + 1e-9 and moved["f1_new"] > moved["f1_old"]
     assert strict["sources"] == {"moderator": 108} and lenient["sources"] == {"suggestscore": 108}
 
 
