@@ -12,7 +12,8 @@ from threadguard.attributes import ATTRIBUTES, FLAGGING_ATTRIBUTES, TARGET_GROUP
 from threadguard.model.artifact import Artifact
 from threadguard.model.encoder import EncoderArtifact
 from threadguard.model.explain import SpanExplainer
-from threadguard.model.features import Analysis, build_featuriser, slur_groups_of
+from threadguard.model.features import build_featuriser, slur_groups_of
+from threadguard.model.hotpath import CompiledLinear, FastRows
 from threadguard.model.lexicon import Lexicon
 from threadguard.model.linear import MultiOutputLogistic, sigmoid
 from threadguard.model.occlusion import occlusion_spans
@@ -23,6 +24,10 @@ SUPPORTED_LANGUAGES = ("en",)
 CHUNK = 1024  # rows featurised at a time: bounds memory on large batches, same results
 MAX_CHARS = 20_480  # Perspective's 20 KB comment limit: longer text is cut (and says so), bounding memory
 TIERS = ("fast", "accurate", "auto")
+# the compiled path's token shares differ from the explainer's by rounding (it keeps per-token sums in
+# float32: ~1e-7 here): texts whose largest share comes this close to the span threshold are explained
+# by the explainer itself, which decides exactly
+SPAN_FILTER_MARGIN = 1e-5
 DEFAULT_COMMUNITY = "default"  # the community of a request that names none
 
 
@@ -58,6 +63,7 @@ class Scorer:
         self.featuriser = build_featuriser(config, Lexicon.load(artifact.lexicon_dir))
         self.featuriser.idf = artifact.idf
         self.model = MultiOutputLogistic.from_arrays(artifact.coef, artifact.intercept)
+        self.compiled = CompiledLinear.build(self.featuriser, self.model)  # None: the Python path
         self.fast_thresholds: dict[str, float] = config["flag_thresholds"]
         self.flag_thresholds = self.fast_thresholds if self.encoder is None else self.encoder.flag_thresholds
         # `threadguard train --feedback` writes communities' own flag thresholds, per tier, into the
@@ -96,30 +102,47 @@ class Scorer:
             )
         return cls(Artifact.load(Path(path) if path else None), encoder=encoder, tier=tier)
 
-    def _fast_logits(self, texts: Sequence[str]) -> tuple[np.ndarray, list[set[str]]]:
-        """The fast tier's logits and each text's slur groups, from one analysis per text."""
-        n_outputs = len(self.model.intercept_)
-        chunks, groups = [], []
+    def _fast_rows(self, texts: Sequence[str], explain: bool = False) -> FastRows:
+        """The fast tier's logits, slur groups and block scales: from the compiled path where it was
+        built (which also finds the attributes' largest token shares when `explain`), else from one
+        analysis per text; both give the same bits."""
+        parts = []
         for i in range(0, len(texts), CHUNK):
-            analyses = [self.featuriser.analyse(t) for t in texts[i : i + CHUNK]]
-            chunks.append(self.model.decision_function(self.featuriser.transform_analyses(analyses)))
-            groups += [slur_groups_of(a.hits) for a in analyses]
-        return (np.vstack(chunks) if chunks else np.zeros((0, n_outputs))), groups
+            chunk = texts[i : i + CHUNK]
+            if self.compiled is not None:
+                normalised = [self.featuriser.normaliser(t).text for t in chunk]
+                parts.append(self.compiled.rows(normalised, chunk, len(ATTRIBUTES) if explain else 0))
+            else:
+                analyses = [self.featuriser.analyse(t) for t in chunk]
+                rows, scales = self.featuriser.transform_with_scales(analyses)
+                logits = self.model.decision_function(rows)
+                parts.append(FastRows(logits, [slur_groups_of(a.hits) for a in analyses], scales, None))
+        if len(parts) == 1:
+            return parts[0]
+        n_outputs = len(self.model.intercept_)
+        largest = [p.largest for p in parts if p.largest is not None]
+        return FastRows(
+            np.vstack([p.logits for p in parts]) if parts else np.zeros((0, n_outputs), dtype=np.float32),
+            [g for p in parts for g in p.slur_groups],
+            np.vstack([p.scales for p in parts]) if parts else np.zeros((0, 2)),
+            np.vstack(largest) if largest and len(largest) == len(parts) else None,
+        )
 
     def logits(self, texts: Sequence[str]) -> np.ndarray:
         """Logits of all outputs (attributes, then target groups), shape (n, 14), from this tier."""
         return self._logits_and_tiers(texts)[0]
 
     def _logits_and_tiers(
-        self, texts: Sequence[str], fast: tuple[np.ndarray, list[set[str]]] | None = None
+        self, texts: Sequence[str], fast: FastRows | None = None
     ) -> tuple[np.ndarray, list[str]]:
-        """Logits and the tier that gave each row; `fast` (from `_fast_logits`) saves recomputing them."""
+        """Logits and the tier that gave each row; `fast` (from `_fast_rows`) saves recomputing them."""
         _check_texts(texts)
         texts = [t[:MAX_CHARS] for t in texts]
         if self.tier == "accurate" and self.encoder is not None:
-            groups = fast[1] if fast is not None else [self.featuriser.slur_groups(t) for t in texts]
+            groups = [self.featuriser.slur_groups(t) for t in texts]
             return self._with_slur_targets(self.encoder.logits(texts), groups), ["accurate"] * len(texts)
-        logits, groups = self._fast_logits(texts) if fast is None else (fast[0].copy(), fast[1])
+        fast = fast or self._fast_rows(texts)
+        logits, groups = fast.logits.copy(), fast.slur_groups
         tiers = ["fast"] * len(texts)
         if self.encoder is not None:
             fast_max = sigmoid(logits[:, : len(ATTRIBUTES)]).max(axis=1)
@@ -182,17 +205,13 @@ class Scorer:
             ]
         originals = texts
         texts = [t[:MAX_CHARS] for t in texts]
-        analyses = [self.featuriser.analyse(t) for t in texts]
-        rows, scales = self.featuriser.transform_with_scales(analyses)
-        fast = (self.model.decision_function(rows), [slur_groups_of(a.hits) for a in analyses])  # reused
+        fast = None if self.tier == "accurate" else self._fast_rows(texts, explain=spans)
         logits, tiers = self._logits_and_tiers(texts, fast)
         probabilities = sigmoid(logits)
         languages = self.languages.identify(texts)
         n_attr = len(ATTRIBUTES)
         attributes_of = [dict(zip(ATTRIBUTES, map(float, p[:n_attr]), strict=True)) for p in probabilities]
-        explained = (
-            self._spans(texts, analyses, attributes_of, scales, tiers) if spans else [{} for _ in texts]
-        )
+        explained = self._spans(texts, attributes_of, tiers, fast) if spans else [{} for _ in texts]
         results: list[CommentScore] = []
         for i, (text, attributes, probs, language) in enumerate(
             zip(texts, attributes_of, probabilities, languages, strict=True)
@@ -229,23 +248,27 @@ class Scorer:
     def _spans(
         self,
         texts: Sequence[str],
-        analyses: Sequence[Analysis],
         attributes: Sequence[dict[str, float]],
-        scales: np.ndarray,
         tiers: Sequence[str],
+        fast: FastRows | None,
     ) -> list[dict[str, list[Span]]]:
-        """The fast tier's spans come from its linear weights (all its texts at once); the
-        encoder's from word occlusion."""
+        """The fast tier's spans come from its linear weights (all its texts at once), for the texts
+        that may have one (analysed here: the compiled path does not analyse); the encoder's from word
+        occlusion."""
         explained: list[dict[str, list[Span]]] = [{} for _ in texts]
-        fast = [i for i, tier in enumerate(tiers) if tier == "fast" or self.encoder is None]
-        if fast:
+        todo = [
+            i
+            for i, tier in enumerate(tiers)
+            if tier == "fast" and self._may_have_span(i, attributes[i], fast)
+        ]
+        if todo and fast is not None:
             batch = self.explainer.batch_spans(
-                [texts[i] for i in fast],
-                [analyses[i] for i in fast],
-                [attributes[i] for i in fast],
-                scales[fast],
+                [texts[i] for i in todo],
+                [self.featuriser.analyse(texts[i]) for i in todo],
+                [attributes[i] for i in todo],
+                fast.scales[todo],
             )
-            for i, found in zip(fast, batch, strict=True):
+            for i, found in zip(todo, batch, strict=True):
                 explained[i] = found
         encoder = self.encoder
         if encoder is None:
@@ -262,6 +285,16 @@ class Scorer:
                     normaliser=encoder.normaliser,
                 )
         return explained
+
+    def _may_have_span(self, i: int, attributes: dict[str, float], fast: FastRows | None) -> bool:
+        """Whether text i has an attribute worth explaining (at least the explainer's minimum
+        probability) with a token share that may pass the span threshold (unknown: it may)."""
+        wanted = [
+            k for k, name in enumerate(ATTRIBUTES) if attributes[name] >= self.explainer.min_probability
+        ]
+        if not wanted or fast is None or fast.largest is None:
+            return bool(wanted)
+        return bool((fast.largest[i, wanted] > self.explainer.token_threshold - SPAN_FILTER_MARGIN).any())
 
 
 def _check_texts(texts: Sequence[str]) -> None:

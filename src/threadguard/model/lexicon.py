@@ -95,6 +95,11 @@ class Lexicon:
             if len(words) == 1 and any(cat in wanted for cat, _ in tags)
         }
 
+    def entries(self) -> dict[tuple[str, ...], list[tuple[str, str | None]]]:
+        """Every entry's words (plurals included) and its (category, group) tags, in the order `match`
+        reports them: the tables the compiled hot path matches with."""
+        return {words: list(tags) for words, tags in self._entries.items()}
+
     def match(self, tokens: Sequence[str]) -> list[LexiconHit]:
         """All hits, scanning left to right and taking the longest entry at each start position."""
         first_words = self._first_words
