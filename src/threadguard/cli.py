@@ -11,7 +11,6 @@ from typing import IO, TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from threadguard.attributes import ATTRIBUTES, TARGET_GROUPS
 from threadguard.scores import error_line
@@ -132,6 +131,8 @@ def line_item(line: Line) -> dict[str, Any]:
 
 
 def _print_result(text: str, result: Any) -> None:
+    from rich.table import Table  # here, not at the top: `score --jsonl` never draws a table
+
     from threadguard.text.utf16 import Utf16Index
 
     index = Utf16Index(text)
@@ -395,6 +396,8 @@ def evaluate_context(
 @app.command()
 def info(model: ModelOption = None) -> None:
     """Show the model version and what it was trained on."""
+    from rich.table import Table
+
     from threadguard.model.artifact import Artifact
 
     artifact = Artifact.load(model)

@@ -8,9 +8,12 @@ become two weighted rows, one of each class.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
+
+if TYPE_CHECKING:  # only named in annotations: scoring need not import scipy for this module
+    from scipy import sparse
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
