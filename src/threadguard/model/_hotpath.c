@@ -13,12 +13,16 @@
 #include <Python.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Lexicon categories, in threadguard.model.lexicon.CATEGORIES order (checked by the Python side). */
 enum { CAT_SLUR, CAT_IDENTITY, CAT_PROFANITY, CAT_SEXUAL, CAT_INSULT, CAT_DEHUMANISING, CAT_VIOLENCE,
        CAT_REPORTING, N_CATEGORIES };
 #define N_GROUPS 7
+#define N_OUT 14  /* the model's outputs: 7 attributes, 7 target groups */
+#define ROW 16    /* floats per column in `rows`: N_OUT weights, the idf, padding */
+#define IDF N_OUT
 /* Per-token word classes (features.py's sets), computed by Python for each new token. */
 enum { SECOND_PERSON = 1, MODAL = 2, PEOPLE = 4, PAST_MARKER = 8, YEAR = 16 };
 /* Dense feature slots, in the order of the `dense_index` array given at construction. */
@@ -48,9 +52,11 @@ typedef struct { int32_t key; float value; double raw; int32_t first, last; } De
 typedef struct {
     PyObject_HEAD
     PyObject *new_tokens;  /* callable(list[str]) -> (columns, lengths, lex ids, flags) int32 buffers */
-    Py_buffer idf, coef, intercept;
+    /* per column: its N_OUT weights, then its idf, in one aligned 64-byte line (a column costs one memory
+       access instead of two or three: waiting for memory is most of the cost) */
+    float *rows;
+    float intercept[N_OUT];
     int64_t n_word, n_hashed, n_features;
-    int n_out;
     int32_t dense_index[N_DENSE_SLOTS];
     Py_ssize_t vocabulary_limit;
     /* token cache: open addressing over token bytes */
@@ -356,8 +362,7 @@ static int compare_dense(const void *a, const void *b) {
    batch_token_contributions, summed in another order: equal to it within rounding), and the largest. */
 static int largest_contributions(Hotpath *self, const int32_t *toks, Py_ssize_t n, Py_ssize_t n_dense,
                                  const double inverse[2], int n_explain, Scratch *s, double *largest) {
-    const float *idf = self->idf.buf, *coef = self->coef.buf;
-    const int n_out = self->n_out;
+    const float *rows = self->rows;
     for (int o = 0; o < n_explain; o++) largest[o] = -HUGE_VAL;
     if (!n) return 0;
     GROW(s->contrib, s->contrib_cap, n * n_explain, double);
@@ -366,9 +371,12 @@ static int largest_contributions(Hotpath *self, const int32_t *toks, Py_ssize_t 
         const TokenInfo *info = &self->info[toks[t]];
         const int32_t *columns = self->columns + info->start;
         for (int o = 0; o < n_explain; o++) {
-            double word = (double)coef[(int64_t)columns[0] * n_out + o] * (double)idf[columns[0]], chars = 0.0;
-            for (int32_t k = 1; k < info->length; k++)
-                chars += (double)coef[(int64_t)columns[k] * n_out + o] * (double)idf[columns[k]];
+            const float *w = rows + (int64_t)columns[0] * ROW;
+            double word = (double)w[o] * (double)w[IDF], chars = 0.0;
+            for (int32_t k = 1; k < info->length; k++) {
+                w = rows + (int64_t)columns[k] * ROW;
+                chars += (double)w[o] * (double)w[IDF];
+            }
             c[t * n_explain + o] = inverse[0] * word + inverse[1] * chars;
         }
     }
@@ -376,7 +384,8 @@ static int largest_contributions(Hotpath *self, const int32_t *toks, Py_ssize_t 
         int64_t a = self->columns[self->info[toks[t]].start], b = self->columns[self->info[toks[t + 1]].start];
         int64_t column = ((a * 0x9E3779B1LL) ^ (b + 0x7F4A7C15LL)) & (self->n_word - 1);
         for (int o = 0; o < n_explain; o++) {
-            double half = (double)coef[column * n_out + o] * (double)idf[column] * (inverse[0] / 2);
+            const float *w = rows + column * ROW;
+            double half = (double)w[o] * (double)w[IDF] * (inverse[0] / 2);
             c[t * n_explain + o] += half;
             c[(t + 1) * n_explain + o] += half;
         }
@@ -385,7 +394,7 @@ static int largest_contributions(Hotpath *self, const int32_t *toks, Py_ssize_t 
         const DenseEntry *e = &s->dense[d];
         if (e->first < 0) continue;
         double width = (double)(e->last - e->first + 1);
-        const float *w = coef + (self->n_hashed + e->key) * n_out;
+        const float *w = rows + (self->n_hashed + e->key) * ROW;
         for (Py_ssize_t t = e->first; t <= e->last; t++)
             for (int o = 0; o < n_explain; o++) c[t * n_explain + o] += (double)w[o] * (e->raw / width);
     }
@@ -399,8 +408,7 @@ fail:
 static int text_logits(Hotpath *self, PyObject *original, const int32_t *toks, const int32_t *sentence,
                        Py_ssize_t n, Scratch *s, float *out, int32_t *slur_groups, double *scales,
                        int n_explain, double *largest) {
-    const float *idf = self->idf.buf, *coef = self->coef.buf, *intercept = self->intercept.buf;
-    const int n_out = self->n_out;
+    const float *rows = self->rows;
     Py_ssize_t n_keys = 0;
     for (Py_ssize_t t = 0; t < n; t++) n_keys += self->info[toks[t]].length;
     n_keys += n > 1 ? n - 1 : 0;
@@ -447,55 +455,46 @@ static int text_logits(Hotpath *self, PyObject *original, const int32_t *toks, c
         Py_ssize_t j = i;
         int32_t column = s->keys[i];
         while (j < n_keys && s->keys[j] == column) j++;
-        __builtin_prefetch(idf + column);
-        __builtin_prefetch(coef + (int64_t)column * n_out);
-        __builtin_prefetch(coef + (int64_t)column * n_out + n_out - 1);
+        __builtin_prefetch(rows + (int64_t)column * ROW);
         s->keys[m] = column;
         s->sorted[m++] = (int32_t)(j - i);
         i = j;
     }
     /* block norms of the idf-weighted counts (word block, then char block), in column order */
-    double norm[2] = {0.0, 0.0};
+    double norm[2] = {0.0, 0.0}, word_norm = 0.0, char_norm = 0.0;  /* two sums: kept in registers */
     for (Py_ssize_t i = 0; i < m; i++) {
-        float weighted = (float)s->sorted[i] * idf[s->keys[i]];
-        norm[s->keys[i] >= self->n_word] += (double)weighted * (double)weighted;
+        int32_t column = s->keys[i];
+        float weighted = (float)s->sorted[i] * rows[(int64_t)column * ROW + IDF];
+        if (column >= self->n_word)
+            char_norm += (double)weighted * (double)weighted;
+        else
+            word_norm += (double)weighted * (double)weighted;
     }
+    norm[0] = word_norm;
+    norm[1] = char_norm;
     double inverse[2];
     for (int b = 0; b < 2; b++) {
         double root = sqrt(norm[b]);
         inverse[b] = 1.0 / (root > 1e-9 ? root : 1e-9);
     }
-    float y[64];
-    for (int o = 0; o < n_out; o++) y[o] = 0.0f;
-    if (n_out == 14) {  /* the shipped model's outputs: a fixed width keeps y in registers */
-        float z[14] = {0.0f};
-        for (Py_ssize_t i = 0; i < m; i++) {
-            int32_t column = s->keys[i];
-            float value = (float)s->sorted[i] * (float)((double)idf[column] * inverse[column >= self->n_word]);
-            const float *w = coef + (int64_t)column * 14;
-            for (int o = 0; o < 14; o++) z[o] += value * w[o];
-        }
-        memcpy(y, z, sizeof(z));
-    } else {
-        for (Py_ssize_t i = 0; i < m; i++) {
-            int32_t column = s->keys[i];
-            float value = (float)s->sorted[i] * (float)((double)idf[column] * inverse[column >= self->n_word]);
-            const float *w = coef + (int64_t)column * n_out;
-            for (int o = 0; o < n_out; o++) y[o] += value * w[o];
-        }
+    float y[N_OUT] = {0.0f};  /* scipy's csr_matvecs: float32 sums in column order */
+    for (Py_ssize_t i = 0; i < m; i++) {
+        int32_t column = s->keys[i];
+        const float *w = rows + (int64_t)column * ROW;
+        float value = (float)s->sorted[i] * (float)((double)w[IDF] * inverse[column >= self->n_word]);
+        for (int o = 0; o < N_OUT; o++) y[o] += value * w[o];
     }
     for (Py_ssize_t i = 0; i < n_dense;) {
         Py_ssize_t j = i;
         float sum = 0.0f;
         for (; j < n_dense && s->dense[j].key == s->dense[i].key; j++) sum += s->dense[j].value;
         int64_t column = self->n_hashed + s->dense[i].key;
-        float scale = (float)((double)idf[column] * 1.0);
-        float value = sum * scale;
-        const float *w = coef + column * n_out;
-        for (int o = 0; o < n_out; o++) y[o] += value * w[o];
+        const float *w = rows + column * ROW;
+        float value = sum * (float)((double)w[IDF] * 1.0);  /* a dense column's block scale is 1 */
+        for (int o = 0; o < N_OUT; o++) y[o] += value * w[o];
         i = j;
     }
-    for (int o = 0; o < n_out; o++) out[o] = y[o] + intercept[o];
+    for (int o = 0; o < N_OUT; o++) out[o] = y[o] + self->intercept[o];
     scales[0] = inverse[0];
     scales[1] = inverse[1];
     if (n_explain && largest_contributions(self, toks, n, n_dense, inverse, n_explain, s, largest) < 0) goto fail;
@@ -671,14 +670,14 @@ static PyObject *Hotpath_logits(Hotpath *self, PyObject *args) {
     if (largest_obj != Py_None) {
         if (PyObject_GetBuffer(largest_obj, &largest, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS) < 0) goto release;
         n_explain = n ? (int)(largest.len / (Py_ssize_t)sizeof(double) / n) : 0;
-        if (n_explain > self->n_out || largest.len != n * n_explain * (Py_ssize_t)sizeof(double)) {
-            PyErr_SetString(PyExc_ValueError, "largest must be a float64 array of shape (len(texts), k <= n_outputs)");
+        if (n_explain > N_OUT || largest.len != n * n_explain * (Py_ssize_t)sizeof(double)) {
+            PyErr_SetString(PyExc_ValueError, "largest must be a float64 array of shape (len(texts), k <= 14)");
             goto release;
         }
     }
-    if (out.itemsize != 4 || out.len != n * self->n_out * 4 || scales.itemsize != 8 || scales.len != n * 2 * 8 ||
+    if (out.itemsize != 4 || out.len != n * N_OUT * 4 || scales.itemsize != 8 || scales.len != n * 2 * 8 ||
         (largest.obj && largest.itemsize != 8)) {
-        PyErr_SetString(PyExc_ValueError, "out must be float32 (len(texts), n_outputs), scales float64 (len(texts), 2)");
+        PyErr_SetString(PyExc_ValueError, "out must be float32 (len(texts), 14), scales float64 (len(texts), 2)");
         goto release;
     }
     if (self->n_tokens > self->vocabulary_limit) clear_tokens(self);
@@ -695,7 +694,7 @@ static PyObject *Hotpath_logits(Hotpath *self, PyObject *args) {
     for (Py_ssize_t x = 0; x < n; x++) {
         Py_ssize_t first = s.text_start[x], count = s.text_start[x + 1] - first;
         if (text_logits(self, PyList_GET_ITEM(originals, x), s.tokens + first, s.sentence + first, count, &s,
-                        (float *)out.buf + x * self->n_out, (int32_t *)groups.buf + x,
+                        (float *)out.buf + x * N_OUT, (int32_t *)groups.buf + x,
                         (double *)scales.buf + 2 * x, n_explain,
                         n_explain ? (double *)largest.buf + x * n_explain : NULL) < 0)
             goto done;
@@ -783,26 +782,34 @@ static int Hotpath_init(Hotpath *self, PyObject *args, PyObject *kwargs) {
     self->n_word = n_word;
     self->n_hashed = n_hashed;
     self->n_features = n_hashed + max_dense + 1;
-    if (float_buffer(intercept, &self->intercept, -1, "intercept") < 0) return -1;
-    self->n_out = (int)(self->intercept.len / 4);  /* the intercept's length sets the outputs */
-    if (self->n_out < 1 || self->n_out > 64) {
-        PyErr_SetString(PyExc_ValueError, "intercept must be float32 with 1..64 outputs");
-        return -1;
-    }
-    Py_ssize_t n_features_given;
-    {
-        Py_buffer view;
-        if (PyObject_GetBuffer(idf, &view, PyBUF_C_CONTIGUOUS) < 0) return -1;
-        n_features_given = view.len / 4;
-        PyBuffer_Release(&view);
-    }
-    if (n_features_given < self->n_features) {
+    Py_buffer idf_view, coef_view, intercept_view;
+    if (float_buffer(intercept, &intercept_view, N_OUT, "intercept") < 0) return -1;
+    memcpy(self->intercept, intercept_view.buf, sizeof(self->intercept));
+    PyBuffer_Release(&intercept_view);
+    if (float_buffer(idf, &idf_view, -1, "idf") < 0) return -1;
+    Py_ssize_t n_features = idf_view.len / 4;
+    if (n_features < self->n_features) {
+        PyBuffer_Release(&idf_view);
         PyErr_SetString(PyExc_ValueError, "idf is shorter than the hashed blocks plus the dense features");
         return -1;
     }
-    self->n_features = n_features_given;
-    if (float_buffer(idf, &self->idf, self->n_features, "idf") < 0) return -1;
-    if (float_buffer(coef, &self->coef, self->n_features * self->n_out, "coef") < 0) return -1;
+    if (float_buffer(coef, &coef_view, n_features * N_OUT, "coef") < 0) {
+        PyBuffer_Release(&idf_view);
+        return -1;
+    }
+    self->n_features = n_features;
+    self->rows = aligned_alloc(64, (size_t)n_features * ROW * sizeof(float));
+    if (self->rows) {
+        const float *idf_values = idf_view.buf, *coef_values = coef_view.buf;
+        for (int64_t c = 0; c < n_features; c++) {
+            memcpy(self->rows + c * ROW, coef_values + c * N_OUT, N_OUT * sizeof(float));
+            self->rows[c * ROW + IDF] = idf_values[c];
+            self->rows[c * ROW + IDF + 1] = 0.0f;
+        }
+    }
+    PyBuffer_Release(&idf_view);
+    PyBuffer_Release(&coef_view);
+    if (!self->rows) { PyErr_NoMemory(); return -1; }
     Py_ssize_t n_phrase_at, n_offsets, n_cat, n_group;
     if (!(self->word_single = copy_int32(word_single, &self->n_words, "word_single"))) return -1;
     if (!(self->phrase_at = copy_int32(phrase_at, &n_phrase_at, "phrase_at"))) return -1;
@@ -857,9 +864,7 @@ static int Hotpath_init(Hotpath *self, PyObject *args, PyObject *kwargs) {
 
 static void Hotpath_dealloc(Hotpath *self) {
     Py_XDECREF(self->new_tokens);
-    if (self->idf.obj) PyBuffer_Release(&self->idf);
-    if (self->coef.obj) PyBuffer_Release(&self->coef);
-    if (self->intercept.obj) PyBuffer_Release(&self->intercept);
+    free(self->rows);
     PyMem_Free(self->names); PyMem_Free(self->name_at); PyMem_Free(self->name_len); PyMem_Free(self->info);
     PyMem_Free(self->slots); PyMem_Free(self->columns); PyMem_Free(self->word_single);
     PyMem_Free(self->phrase_at); PyMem_Free(self->phrases); PyMem_Free(self->tag_offsets);
@@ -873,7 +878,7 @@ static PyObject *Hotpath_size(Hotpath *self, PyObject *Py_UNUSED(ignored)) {
 
 static PyMethodDef Hotpath_methods[] = {
     {"logits", (PyCFunction)Hotpath_logits, METH_VARARGS,
-     "logits(normalised, originals, out: float32 (n, n_out), slur_groups: int32 (n,), scales: float64 (n, 2), "
+     "logits(normalised, originals, out: float32 (n, 14), slur_groups: int32 (n,), scales: float64 (n, 2), "
      "largest: float64 (n, k) or None)"},
     {"cached_tokens", (PyCFunction)Hotpath_size, METH_NOARGS, "How many tokens are cached."},
     {NULL, NULL, 0, NULL},
