@@ -57,6 +57,7 @@ typedef struct {
     float *rows;
     float intercept[N_OUT];
     int64_t n_word, n_hashed, n_features;
+    int key_bits;  /* bits of the largest hashed column */
     int32_t dense_index[N_DENSE_SLOTS];
     Py_ssize_t vocabulary_limit;
     /* token cache: open addressing over token bytes */
@@ -328,10 +329,11 @@ fail:
 }
 #undef ADD
 
-/* ---- sorting the hashed columns of one text (two 11-bit passes cover 22-bit columns) --------- */
+/* ---- sorting the hashed columns of one text (LSD radix, 10 bits a pass, as many passes as the columns
+   need: two for the shipped 2^19 + 30 columns) ------------------------------------------------------- */
 
-static void sort_keys(int32_t *keys, int32_t *tmp, Py_ssize_t n) {
-    if (n < 48) {
+static void sort_keys(int32_t *keys, int32_t *tmp, Py_ssize_t n, int bits) {
+    if (n < 64) {
         for (Py_ssize_t i = 1; i < n; i++) {
             int32_t v = keys[i];
             Py_ssize_t j = i;
@@ -340,14 +342,15 @@ static void sort_keys(int32_t *keys, int32_t *tmp, Py_ssize_t n) {
         }
         return;
     }
-    Py_ssize_t count[2048];
-    for (int shift = 0; shift < 22; shift += 11) {
+    int32_t count[1024];
+    for (int shift = 0; shift < bits; shift += 10) {
         memset(count, 0, sizeof(count));
-        for (Py_ssize_t i = 0; i < n; i++) count[(keys[i] >> shift) & 2047]++;
-        Py_ssize_t total = 0;
-        for (int b = 0; b < 2048; b++) { Py_ssize_t c = count[b]; count[b] = total; total += c; }
-        for (Py_ssize_t i = 0; i < n; i++) tmp[count[(keys[i] >> shift) & 2047]++] = keys[i];
-        memcpy(keys, tmp, (size_t)n * sizeof(int32_t));
+        for (Py_ssize_t i = 0; i < n; i++) count[(keys[i] >> shift) & 1023]++;
+        int32_t total = 0;
+        for (int b = 0; b < 1024; b++) { int32_t c = count[b]; count[b] = total; total += c; }
+        for (Py_ssize_t i = 0; i < n; i++) tmp[count[(keys[i] >> shift) & 1023]++] = keys[i];
+        int32_t *swap = keys; keys = tmp; tmp = swap;
+        if (shift + 10 >= bits && (shift / 10) % 2 == 0) memcpy(tmp, keys, (size_t)n * sizeof(int32_t));
     }
 }
 
@@ -424,7 +427,7 @@ static int text_logits(Hotpath *self, PyObject *original, const int32_t *toks, c
         int64_t a = self->columns[self->info[toks[t]].start], b = self->columns[self->info[toks[t + 1]].start];
         s->keys[k++] = (int32_t)(((a * 0x9E3779B1LL) ^ (b + 0x7F4A7C15LL)) & (self->n_word - 1));
     }
-    sort_keys(s->keys, s->sorted, n_keys);
+    sort_keys(s->keys, s->sorted, n_keys, self->key_bits);
 
     /* lexicon hits and dense entries (sorted by slot, summed in entry order, as np.add.at) */
     int32_t lex_stack[64];
@@ -781,6 +784,7 @@ static int Hotpath_init(Hotpath *self, PyObject *args, PyObject *kwargs) {
     for (int i = 0; i < N_DENSE_SLOTS; i++) max_dense = self->dense_index[i] > max_dense ? self->dense_index[i] : max_dense;
     self->n_word = n_word;
     self->n_hashed = n_hashed;
+    for (self->key_bits = 0; (1LL << self->key_bits) < n_hashed; self->key_bits++) {}
     self->n_features = n_hashed + max_dense + 1;
     Py_buffer idf_view, coef_view, intercept_view;
     if (float_buffer(intercept, &intercept_view, N_OUT, "intercept") < 0) return -1;

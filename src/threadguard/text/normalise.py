@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 __all__ = ["NormalisedText", "Normaliser"]
 
@@ -297,6 +299,10 @@ _TRIGGER_WITH_VOCABULARY_RE = _trigger_pattern(_TRIGGERS + _TRIGGERS_WITH_VOCABU
 # "." or "-" as a mask next to a single letter (w.rd, wo-d), with a vocabulary. Kept apart because "." and
 # "-" are not rare at all: the other triggers would be tried at every one of them.
 _DOT_MASK_RE = re.compile(rf"[.\-](?:(?<=(?<![\w.\-]){_L}.){_L}{{2}}|(?<={_L}{{2}}.){_L}(?![\w.\-]))")
+# The same pattern for text in which every "-" has become ".": the pattern never tells the two apart, and a
+# pattern that starts with one literal character is scanned several times faster than one that starts with
+# a class ("[.\-]"). Used by `Normaliser.normalise_many`.
+_DOT_ONLY_MASK_RE = re.compile(_DOT_MASK_RE.pattern.replace(r"[.\-]", r"\.").replace(r"[\w.\-]", r"[\w.]"))
 
 _WHITESPACE_RE = re.compile(r"\s")  # after folding, whitespace is " ", "\n" or "\t"
 _TRIPLE_RE = re.compile(r"(.)\1\1+")  # faster than ([^\W\d_])\1\1; callers check for a letter
@@ -438,6 +444,62 @@ class Normaliser:
         if not any(detected):  # the fast path: most comments end here
             return NormalisedText(text, folded, None if source is None else tuple(source))
         return self._rewrite(text, folded, source, detected)
+
+    def normalise_many(self, texts: Sequence[str]) -> list[NormalisedText]:
+        """Exactly `[self(t) for t in texts]`, in a little over half the time on typical comments.
+
+        Most comments fold to ASCII and then take the fast path, where the Python around `_detect`'s quick
+        scans costs more than the scans themselves. Here the texts that fold to ASCII are scanned together,
+        a few thousand at a time (`_flag_ascii_batch`); those it flags, and those that do not fold to
+        ASCII, go through `self(t)`, which scans them again (a false alarm would only cost time).
+        """
+        results: list[NormalisedText] = []
+        batch: list[int] = []  # indices of the results that are right unless the batch scans flag them
+        folds: list[str] = []
+        for text in texts:
+            folded, source = self._fold(text)
+            if folded.isascii():  # then `__call__` maps no confusables
+                batch.append(len(results))
+                folds.append(folded)
+                results.append(NormalisedText(text, folded, None if source is None else tuple(source)))
+            else:
+                results.append(self(text))
+        for start in range(0, len(batch), _BATCH_SIZE):
+            for k in self._flag_ascii_batch(folds[start : start + _BATCH_SIZE]):
+                i = batch[start + k]
+                results[i] = self(texts[i])
+        return results
+
+    def _flag_ascii_batch(self, folds: list[str]) -> set[int]:
+        """The indices of the folded ASCII texts in which `_detect` finds something.
+
+        The texts are joined with `_BATCH_SEPARATOR` (it acts like the edge of each text: see there) and
+        each of `_detect`'s scans runs once over the joined string: the regexes from hit to hit, the
+        tests for tripled and spaced-out letters with numpy on all positions at once. A hit is mapped back
+        to its text through the texts' start offsets.
+        """
+        import numpy as np  # here, not at the top: the per-text path does without it
+
+        sep = _BATCH_SEPARATOR
+        joined = sep + sep.join(folds) + sep
+        # starts[k] is where text k begins in `joined`; starts[len(folds)] == len(joined).
+        starts = list(accumulate((len(f) + len(sep) for f in folds), initial=len(sep)))
+        flagged = _texts_matched(self._trigger, joined, starts)
+        if self._vocabulary:
+            flagged |= _texts_matched(_DOT_ONLY_MASK_RE, joined.replace("-", "."), starts)
+        # A letter a-z three times in a row (as `_has_tripled_letter`): same[i] is data[i] == data[i + 1].
+        encoded = joined.encode()
+        data = np.frombuffer(encoded, np.uint8)
+        same = (data[:-1] == data[1:]) & (data[:-1] >= ord("a")) & (data[:-1] <= ord("z"))
+        tripled = np.flatnonzero(same[:-1] & same[1:])
+        # " a a a " in the spacing classes (as `_may_have_spaced_letters`): single[i] is " a " at i.
+        classes = np.frombuffer(encoded.translate(_SPACING_CLASSES), np.uint8)
+        space, letter = classes == ord(" "), classes == ord("a")
+        single = space[:-2] & letter[1:-1] & space[2:]
+        spaced = np.flatnonzero(single[:-4] & single[2:-2] & single[4:]) + 1  # at the first letter
+        hits = np.concatenate([tripled, spaced])
+        flagged.update((np.searchsorted(starts, hits, side="right") - 1).tolist())
+        return flagged
 
     def _detect(self, folded: str) -> tuple[bool, bool, bool, bool]:
         """Whether stage B may have work: (a trigger, a tripled letter, spaced-out letters, "." or "-"
@@ -695,6 +757,37 @@ def _merge_spaced(regions: list[_Region], spaced: list[_Region]) -> list[_Region
         if k == len(spaced) or region[1] <= spaced[k][0]:
             kept.append(region)
     return kept + spaced
+
+
+# Joins the folded ASCII texts of a batch (`Normaliser._flag_ascii_batch`). To every scan of `_detect` it
+# looks exactly like the start or end of a text, so a text is flagged in the batch if and only if `_detect`
+# flags it alone:
+# - the regexes (the trigger patterns, and `_DOT_ONLY_MASK_RE` on the text with "." for "-", which leaves
+#   "\x00" alone) have no anchors, and every class and literal in them excludes "\x00" (`\w`, `[^\W\d_]`,
+#   `[a-z]`, leet and mask characters, "." and "-", "st"). "." (any character) matches it, but only ever
+#   as the last character of a lookbehind, right after the rare character that the match just consumed.
+#   So a match never consumes a separator character; a test that needs a character there fails, as it
+#   does past the edge of a text; a negative test (`(?<![\w@$|€])`, `(?!\w)`, `(?![\w@$|€])`,
+#   `(?![\w.])`, ...) succeeds, as it does there; and `\b` sees a non-word character, as it sees the
+#   edge. No lookbehind reaches more than six characters back, so none reads past the separator into the
+#   previous text, and a forward test stops at the separator's first character.
+# - tripled letters: "\x00" is not a letter, so no run of one letter spans it.
+# - spaced-out letters: "\x00" becomes " " in `_SPACING_CLASSES`, as the padding that
+#   `_may_have_spaced_letters` puts around a single text; and the probe " a a a " cannot span eight of them.
+_BATCH_SEPARATOR = "\x00" * 8
+_BATCH_SIZE = 4096  # texts scanned together: bounds the memory of the scans (about 20 bytes a character)
+
+
+def _texts_matched(pattern: re.Pattern[str], joined: str, starts: list[int]) -> set[int]:
+    """The indices of the texts in `joined` (starting at `starts`, plus its end) where `pattern` matches;
+    after a match the rest of its text is skipped."""
+    matched: set[int] = set()
+    pos = starts[0]
+    while m := pattern.search(joined, pos):
+        k = bisect_right(starts, m.start()) - 1
+        matched.add(k)
+        pos = starts[k + 1]
+    return matched
 
 
 # ---------------------------------------------------------------------------------------------------
