@@ -110,7 +110,7 @@ class Scorer:
         for i in range(0, len(texts), CHUNK):
             chunk = texts[i : i + CHUNK]
             if self.compiled is not None:
-                normalised = [self.featuriser.normaliser(t).text for t in chunk]
+                normalised = [n.text for n in self.featuriser.normaliser.normalise_many(chunk)]
                 parts.append(self.compiled.rows(normalised, chunk, len(ATTRIBUTES) if explain else 0))
             else:
                 analyses = [self.featuriser.analyse(t) for t in chunk]

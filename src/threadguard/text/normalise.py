@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
@@ -446,11 +446,11 @@ class Normaliser:
         return self._rewrite(text, folded, source, detected)
 
     def normalise_many(self, texts: Sequence[str]) -> list[NormalisedText]:
-        """Exactly `[self(t) for t in texts]`, in a little over half the time on typical comments.
+        """Exactly `[self(t) for t in texts]`, in about two thirds of the time on typical comments.
 
         Most comments fold to ASCII and then take the fast path, where the Python around `_detect`'s quick
         scans costs more than the scans themselves. Here the texts that fold to ASCII are scanned together,
-        a few thousand at a time (`_flag_ascii_batch`); those it flags, and those that do not fold to
+        a few hundred at a time (`_flag_ascii_batch`); those it flags, and those that do not fold to
         ASCII, go through `self(t)`, which scans them again (a false alarm would only cost time).
         """
         results: list[NormalisedText] = []
@@ -464,10 +464,14 @@ class Normaliser:
                 results.append(NormalisedText(text, folded, None if source is None else tuple(source)))
             else:
                 results.append(self(text))
-        for start in range(0, len(batch), _BATCH_SIZE):
-            for k in self._flag_ascii_batch(folds[start : start + _BATCH_SIZE]):
+        before = list(accumulate(map(len, folds), initial=0))  # characters before each text
+        start = 0
+        while start < len(folds):  # texts of about _BATCH_CHARS characters in all, at least one
+            end = min(max(bisect_left(before, before[start] + _BATCH_CHARS), start + 1), len(folds))
+            for k in self._flag_ascii_batch(folds[start:end]):
                 i = batch[start + k]
                 results[i] = self(texts[i])
+            start = end
         return results
 
     def _flag_ascii_batch(self, folds: list[str]) -> set[int]:
@@ -775,7 +779,9 @@ def _merge_spaced(regions: list[_Region], spaced: list[_Region]) -> list[_Region
 # - spaced-out letters: "\x00" becomes " " in `_SPACING_CLASSES`, as the padding that
 #   `_may_have_spaced_letters` puts around a single text; and the probe " a a a " cannot span eight of them.
 _BATCH_SEPARATOR = "\x00" * 8
-_BATCH_SIZE = 4096  # texts scanned together: bounds the memory of the scans (about 20 bytes a character)
+# Characters scanned together: the scans' arrays (about 20 bytes a character) then stay in the CPU's cache,
+# which makes them faster than over all texts at once.
+_BATCH_CHARS = 1 << 18
 
 
 def _texts_matched(pattern: re.Pattern[str], joined: str, starts: list[int]) -> set[int]:
