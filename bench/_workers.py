@@ -31,6 +31,8 @@ SYSTEMS: tuple[str, ...] = (
     "baseline",
     "threadguard.predict_proba",  # the fast tier
     "threadguard.score",
+    "threadguard.python.predict_proba",  # the fast tier without its compiled hot path
+    "threadguard.python.score",
     "threadguard.accurate.predict_proba",
     "threadguard.accurate.score",
     "threadguard.auto.predict_proba",
@@ -132,7 +134,11 @@ def load_system(
         return (lambda texts: None), {}
     if system.startswith("threadguard."):
         parts = system.split(".")
-        tier = parts[1] if len(parts) == 3 else "fast"
+        tier = parts[1] if len(parts) == 3 and parts[1] != "python" else "fast"
+        if parts[1] == "python":  # read when the scorer is built
+            from threadguard.model.hotpath import PURE_PYTHON_VARIABLE
+
+            os.environ[PURE_PYTHON_VARIABLE] = "1"
         scorer = mods["Scorer"].load(model_dir, tier=tier)  # None: the shipped default models
         if tier != "fast":
             scorer.predict_proba(["ready"])  # the ONNX session starts on first use: count it as loading

@@ -362,6 +362,10 @@ def plan(opts: argparse.Namespace, tg_ok: bool, tg_why: str) -> list[Run]:
         if not tg_ok:
             for run in runs[-2:] if opts.workers > 1 else runs[-1:]:
                 run.error = tg_why
+    for call in ("predict_proba", "score"):  # the same fast tier without its compiled hot path
+        runs.append(Run(f"threadguard.python.{call}", "threadguard, pure-Python path", call, **fast))
+        if not tg_ok:
+            runs[-1].error = tg_why
     for tier in ("accurate", "auto"):
         for call in ("predict_proba", "score"):
             # score() explains with occlusion (many encoder passes per flagged comment): fewer rows
