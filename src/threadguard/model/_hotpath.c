@@ -58,6 +58,7 @@ typedef struct {
     float intercept[N_OUT];
     int64_t n_word, n_hashed, n_features;
     int key_bits;  /* bits of the largest hashed column */
+    uint64_t hash_seed;
     int32_t dense_index[N_DENSE_SLOTS];
     Py_ssize_t vocabulary_limit;
     /* token cache: open addressing over token bytes */
@@ -74,8 +75,10 @@ typedef struct {
     int max_words;
 } Hotpath;
 
-static uint64_t hash_bytes(const char *s, Py_ssize_t n) {
-    uint64_t h = 1469598103934665603ULL;  /* FNV-1a */
+/* FNV-1a from a per-process random seed: comment text is hostile, and tokens chosen to collide in a
+   known hash would slow every lookup */
+static uint64_t hash_bytes(uint64_t seed, const char *s, Py_ssize_t n) {
+    uint64_t h = 1469598103934665603ULL ^ seed;
     for (Py_ssize_t i = 0; i < n; i++) { h ^= (unsigned char)s[i]; h *= 1099511628211ULL; }
     return h;
 }
@@ -83,7 +86,7 @@ static uint64_t hash_bytes(const char *s, Py_ssize_t n) {
 /* The cached token with these bytes, or -1. */
 static Py_ssize_t find_token(Hotpath *self, const char *s, Py_ssize_t n) {
     if (!self->n_slots) return -1;
-    size_t mask = (size_t)self->n_slots - 1, i = (size_t)hash_bytes(s, n) & mask;
+    size_t mask = (size_t)self->n_slots - 1, i = (size_t)hash_bytes(self->hash_seed, s, n) & mask;
     for (;; i = (i + 1) & mask) {
         int32_t t = self->slots[i];
         if (!t) return -1;
@@ -97,7 +100,7 @@ static int rehash(Hotpath *self, Py_ssize_t n_slots) {
     if (!slots) { PyErr_NoMemory(); return -1; }
     size_t mask = (size_t)n_slots - 1;
     for (Py_ssize_t t = 0; t < self->n_tokens; t++) {
-        size_t i = (size_t)hash_bytes(self->names + self->name_at[t], self->name_len[t]) & mask;
+        size_t i = (size_t)hash_bytes(self->hash_seed, self->names + self->name_at[t], self->name_len[t]) & mask;
         while (slots[i]) i = (i + 1) & mask;
         slots[i] = (int32_t)(t + 1);
     }
@@ -127,7 +130,7 @@ static Py_ssize_t add_token(Hotpath *self, const char *s, Py_ssize_t n, TokenInf
     self->name_len[t] = (int32_t)n;
     self->info[t] = info;
     self->names_used += n;
-    size_t mask = (size_t)self->n_slots - 1, i = (size_t)hash_bytes(s, n) & mask;
+    size_t mask = (size_t)self->n_slots - 1, i = (size_t)hash_bytes(self->hash_seed, s, n) & mask;
     while (self->slots[i]) i = (i + 1) & mask;
     self->slots[i] = (int32_t)(t + 1);
     return t;
@@ -748,15 +751,16 @@ static int float_buffer(PyObject *obj, Py_buffer *view, Py_ssize_t expected, con
 static int Hotpath_init(Hotpath *self, PyObject *args, PyObject *kwargs) {
     static char *names[] = {"new_tokens", "idf", "coef", "intercept", "n_word", "n_hashed", "dense_index",
                             "word_single", "phrase_at", "phrases", "tag_offsets", "tag_cat", "tag_group",
-                            "max_words", "vocabulary_limit", NULL};
+                            "max_words", "vocabulary_limit", "hash_seed", NULL};
     PyObject *new_tokens, *idf, *coef, *intercept, *dense_index, *word_single, *phrase_at, *phrases,
         *tag_offsets, *tag_cat, *tag_group;
     long long n_word, n_hashed;
     int max_words;
     Py_ssize_t limit;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOOLLOOOOOOOin", names, &new_tokens, &idf, &coef,
+    unsigned long long hash_seed;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOOLLOOOOOOOinK", names, &new_tokens, &idf, &coef,
                                      &intercept, &n_word, &n_hashed, &dense_index, &word_single, &phrase_at,
-                                     &phrases, &tag_offsets, &tag_cat, &tag_group, &max_words, &limit))
+                                     &phrases, &tag_offsets, &tag_cat, &tag_group, &max_words, &limit, &hash_seed))
         return -1;
     if (self->new_tokens) {
         PyErr_SetString(PyExc_RuntimeError, "Hotpath is initialised once");
@@ -861,6 +865,7 @@ static int Hotpath_init(Hotpath *self, PyObject *args, PyObject *kwargs) {
         p += 2 + self->phrases[p];
     }
     self->max_words = max_words;
+    self->hash_seed = hash_seed;
     self->vocabulary_limit = limit;
     self->new_tokens = Py_NewRef(new_tokens);
     return 0;

@@ -104,6 +104,7 @@ class CompiledLinear:
             tag_group=tag_group,
             max_words=max_words,
             vocabulary_limit=vocabulary_limit,  # tokens cached; past it the cache starts afresh
+            hash_seed=int.from_bytes(os.urandom(8), "little"),  # the token cache's: unguessable
         )
 
     @classmethod
