@@ -126,3 +126,29 @@ def test_spans_can_be_left_out_without_changing_the_scores(scorer: Scorer) -> No
     with_spans, without = scorer.score(texts), scorer.score(texts, spans=False)
     assert with_spans[0].spans and all(not r.spans for r in without)
     assert [r.attributes for r in without] == [r.attributes for r in with_spans]
+
+
+PROFANITY_GRADES = json.loads((Path(__file__).parent / "fixtures" / "profanity_grades.json").read_text())
+AMBIGUOUS_MASKS = {  # a mask that fits several censored words: the normaliser leaves it alone
+    "What a load of s**t from the council.": "s**t fits two censored lexicon words (shit, slut)",
+}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(t, marks=pytest.mark.xfail(strict=True, reason=AMBIGUOUS_MASKS[t]))
+        if t in AMBIGUOUS_MASKS
+        else t
+        for t in PROFANITY_GRADES["strong"]
+    ],
+)
+@pytest.mark.parametrize("tier", ["fast", "accurate"])
+def test_profanity_is_graded_and_masked_spellings_still_count(tier: str, text: str) -> None:
+    """Mild words ("hell", "damn", "crap") score below strong ones, in plain, masked or leet spelling,
+    and never flag a comment on their own."""
+    scorer = Scorer.load(tier=tier)
+    mild = scorer.score(PROFANITY_GRADES["mild"], spans=False)
+    assert not any(r.flagged for r in mild)
+    strong = scorer.score([text], spans=False)[0].attributes["PROFANITY"]
+    assert strong > max(r.attributes["PROFANITY"] for r in mild)

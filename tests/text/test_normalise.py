@@ -395,3 +395,10 @@ def test_quick_detection_never_misses_a_rewrite(text: str) -> None:
         folded = normaliser._map_confusables(text, folded, source)
         if not any(normaliser._detect(folded)):
             assert normaliser._rewrite(text, folded, source, (True,) * 4).text == folded
+
+
+def test_a_mask_that_fits_one_censored_word_and_others_is_that_word() -> None:
+    """People mask profanity, not "shot": of equally long fits, the one censored word is taken."""
+    assert Normaliser(["shit", "shot"], masked=["shit"])("sh*t").text == "shit"
+    assert Normaliser(["shit", "shot"])("sh*t").text == "sh*t"  # nothing known to be censored
+    assert Normaliser(["shit", "slut", "shot"], masked=["shit", "slut"])("s**t").text == "s**t"  # two

@@ -34,6 +34,8 @@ _FILES: dict[str, str] = {
 
 # categories whose words the normaliser may restore from a masked or leet spelling ("f*ck", "1d10t")
 EVASION_CATEGORIES = ("slur", "profanity", "sexual", "insult", "dehumanising", "violence")
+# of those, the words people censor themselves: preferred where a mask fits several words ("sh*t")
+CENSORED_CATEGORIES = ("slur", "profanity", "sexual", "insult")
 MILD_PROFANITY_FILE = "mild_profanity.txt"
 
 
@@ -134,7 +136,7 @@ def lexicon_dir() -> Path:
 
 def evasion_normaliser(lexicon: Lexicon) -> Normaliser:
     """The normaliser that undoes masking and leetspeak against this lexicon's words."""
-    return Normaliser(lexicon.words(EVASION_CATEGORIES))
+    return Normaliser(lexicon.words(EVASION_CATEGORIES), masked=lexicon.words(CENSORED_CATEGORIES))
 
 
 def mild_profanity(directory: Path | None = None) -> frozenset[str]:

@@ -412,16 +412,21 @@ class Normaliser:
     ("bo55"). Without a
     vocabulary only unambiguous evasions are undone.
 
+    `masked` are the vocabulary words people censor themselves (profanity, slurs, sexual words,
+    insults): where a masked token fits several words, one of them and only one is taken ("sh*t" is
+    "shit", not the violence word "shot").
+
     An instance caches folded characters (at most one entry per distinct character seen) and rewritten
     tokens (bounded), and is safe to share between threads.
     """
 
-    def __init__(self, vocabulary: Iterable[str] = ()) -> None:
+    def __init__(self, vocabulary: Iterable[str] = (), masked: Iterable[str] = ()) -> None:
         self._fold_table = _FoldTable()
         self._confusable_cache: dict[str, str | None] = {}
         self._token_cache: dict[str, tuple[str, list[int]] | None] = {}
         words = {self._fold(w.strip())[0] for w in vocabulary}
         self._vocabulary = frozenset(w for w in words if w and "\n" not in w)
+        self._masked = frozenset(self._fold(w.strip())[0] for w in masked) & self._vocabulary
         self._trigger = _TRIGGER_WITH_VOCABULARY_RE if self._vocabulary else _TRIGGER_RE
         # Vocabulary words one per line, by first character, for anchored multi-line regex matching.
         by_first: dict[str, list[str]] = {}
@@ -712,8 +717,8 @@ class Normaliser:
 
         Masks first stand for exactly as many letters; only if no word fits that way may a run of masks
         stand for 1-3 letters and a leet symbol for any letter ("b$ll"). Of several fitting words the
-        shortest wins ("goooood" is "god" rather than "good"); a tie between equally long words leaves
-        the token alone.
+        shortest wins ("goooood" is "god" rather than "good"); of equally long ones, the one word people
+        censor (`masked`), if there is exactly one; otherwise the token is left alone.
         """
         pieces = _pieces(token, kinds)
         if len(pieces) > 60:
@@ -734,9 +739,13 @@ class Normaliser:
             matches = sorted({m.group() for m in pattern.finditer(blob)}, key=lambda w: (len(w), w))
             if not matches:
                 continue
-            if len(matches) > 1 and len(matches[0]) == len(matches[1]):
-                return None  # ambiguous: "c*t" could be "cat" or "cut"
-            word = matches[0]
+            shortest = [w for w in matches if len(w) == len(matches[0])]
+            if len(shortest) > 1:
+                censored = [w for w in shortest if w in self._masked]
+                if len(censored) != 1:
+                    return None  # ambiguous: "c*t" could be "cat" or "cut"
+                shortest = censored
+            word = shortest[0]
             m = pattern.match(word)
             assert m is not None
             offsets: list[int] = []
