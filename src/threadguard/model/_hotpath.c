@@ -576,12 +576,16 @@ fail:
     return -1;
 }
 
-static int get_int32_buffer(PyObject *obj, Py_buffer *view, Py_ssize_t expected, const char *what) {
+/* A C-contiguous buffer of 4-byte values of struct type `type` ('i': int32, 'f': float32), with
+   `expected` values (-1: any number). */
+static int get_buffer(PyObject *obj, Py_buffer *view, char type, Py_ssize_t expected, const char *what) {
     if (PyObject_GetBuffer(obj, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return -1;
-    if (view->itemsize != 4 || (view->format && strcmp(view->format, "i") && strcmp(view->format, "=i") &&
-                                strcmp(view->format, "<i") && strcmp(view->format, "l") != 0)) {
+    const char *format = view->format ? view->format : "B";
+    if (strchr("@=<", format[0])) format++;
+    int integer = type == 'i' && (!strcmp(format, "i") || !strcmp(format, "l"));
+    if (view->itemsize != 4 || !(integer || (type == 'f' && !strcmp(format, "f")))) {
         PyBuffer_Release(view);
-        PyErr_Format(PyExc_TypeError, "%s must be an int32 array", what);
+        PyErr_Format(PyExc_TypeError, "%s must be a C-contiguous %s array", what, type == 'i' ? "int32" : "float32");
         return -1;
     }
     if (expected >= 0 && view->len / 4 != expected) {
@@ -605,10 +609,10 @@ static int resolve_pending(Hotpath *self, PyObject *pending, int32_t **ids) {
         PyErr_SetString(PyExc_TypeError, "new_tokens must return (columns, lengths, lexicon ids, flags)");
         goto done;
     }
-    if (get_int32_buffer(PyTuple_GET_ITEM(answer, 0), &cols, -1, "columns") < 0) goto done;
-    if (get_int32_buffer(PyTuple_GET_ITEM(answer, 1), &lengths, n, "lengths") < 0) goto done;
-    if (get_int32_buffer(PyTuple_GET_ITEM(answer, 2), &lex, n, "lexicon ids") < 0) goto done;
-    if (get_int32_buffer(PyTuple_GET_ITEM(answer, 3), &flags, n, "flags") < 0) goto done;
+    if (get_buffer(PyTuple_GET_ITEM(answer, 0), &cols, 'i', -1, "columns") < 0) goto done;
+    if (get_buffer(PyTuple_GET_ITEM(answer, 1), &lengths, 'i', n, "lengths") < 0) goto done;
+    if (get_buffer(PyTuple_GET_ITEM(answer, 2), &lex, 'i', n, "lexicon ids") < 0) goto done;
+    if (get_buffer(PyTuple_GET_ITEM(answer, 3), &flags, 'i', n, "flags") < 0) goto done;
     *ids = PyMem_Malloc((size_t)n * sizeof(int32_t));
     if (!*ids) { PyErr_NoMemory(); goto done; }
     const int32_t *c = cols.buf, *len = lengths.buf, *lx = lex.buf, *fl = flags.buf;
@@ -671,7 +675,7 @@ static PyObject *Hotpath_logits(Hotpath *self, PyObject *args) {
     PyObject *result = NULL;
     int n_explain = 0;
     if (PyObject_GetBuffer(out_obj, &out, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS) < 0) goto release;
-    if (get_int32_buffer(groups_obj, &groups, n, "slur_groups") < 0) goto release;
+    if (get_buffer(groups_obj, &groups, 'i', n, "slur_groups") < 0) goto release;
     if (PyObject_GetBuffer(scales_obj, &scales, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS) < 0) goto release;
     if (largest_obj != Py_None) {
         if (PyObject_GetBuffer(largest_obj, &largest, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS) < 0) goto release;
@@ -723,29 +727,13 @@ release:
 
 static int32_t *copy_int32(PyObject *obj, Py_ssize_t *n, const char *what) {
     Py_buffer view;
-    if (get_int32_buffer(obj, &view, -1, what) < 0) return NULL;
+    if (get_buffer(obj, &view, 'i', -1, what) < 0) return NULL;
     *n = view.len / 4;
     int32_t *copy = PyMem_Malloc(view.len ? (size_t)view.len : 1);
     if (!copy) { PyBuffer_Release(&view); PyErr_NoMemory(); return NULL; }
     memcpy(copy, view.buf, (size_t)view.len);
     PyBuffer_Release(&view);
     return copy;
-}
-
-static int float_buffer(PyObject *obj, Py_buffer *view, Py_ssize_t expected, const char *what) {
-    if (PyObject_GetBuffer(obj, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return -1;
-    if (view->itemsize != 4 || (view->format && strcmp(view->format, "f") && strcmp(view->format, "<f") &&
-                                strcmp(view->format, "=f"))) {
-        PyBuffer_Release(view);
-        PyErr_Format(PyExc_TypeError, "%s must be a C-contiguous float32 array", what);
-        return -1;
-    }
-    if (expected >= 0 && view->len / 4 != expected) {
-        PyBuffer_Release(view);
-        PyErr_Format(PyExc_ValueError, "%s has %zd values, expected %zd", what, view->len / 4, expected);
-        return -1;
-    }
-    return 0;
 }
 
 static int Hotpath_init(Hotpath *self, PyObject *args, PyObject *kwargs) {
@@ -791,17 +779,17 @@ static int Hotpath_init(Hotpath *self, PyObject *args, PyObject *kwargs) {
     for (self->key_bits = 0; (1LL << self->key_bits) < n_hashed; self->key_bits++) {}
     self->n_features = n_hashed + max_dense + 1;
     Py_buffer idf_view, coef_view, intercept_view;
-    if (float_buffer(intercept, &intercept_view, N_OUT, "intercept") < 0) return -1;
+    if (get_buffer(intercept, &intercept_view, 'f', N_OUT, "intercept") < 0) return -1;
     memcpy(self->intercept, intercept_view.buf, sizeof(self->intercept));
     PyBuffer_Release(&intercept_view);
-    if (float_buffer(idf, &idf_view, -1, "idf") < 0) return -1;
+    if (get_buffer(idf, &idf_view, 'f', -1, "idf") < 0) return -1;
     Py_ssize_t n_features = idf_view.len / 4;
     if (n_features < self->n_features) {
         PyBuffer_Release(&idf_view);
         PyErr_SetString(PyExc_ValueError, "idf is shorter than the hashed blocks plus the dense features");
         return -1;
     }
-    if (float_buffer(coef, &coef_view, n_features * N_OUT, "coef") < 0) {
+    if (get_buffer(coef, &coef_view, 'f', n_features * N_OUT, "coef") < 0) {
         PyBuffer_Release(&idf_view);
         return -1;
     }

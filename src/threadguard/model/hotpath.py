@@ -19,6 +19,7 @@ import numpy as np
 from threadguard.attributes import TARGET_GROUPS
 from threadguard.model.features import (
     _DENSE_INDEX,
+    DENSE_FEATURES,
     MODALS,
     PAST_MARKERS,
     PEOPLE,
@@ -40,19 +41,6 @@ _C_CATEGORIES = ("slur", "identity", "profanity", "sexual", "insult", "dehumanis
 # token word classes, as _hotpath.c numbers them
 _CLASSES = ((SECOND_PERSON, 1), (MODALS, 2), (PEOPLE, 4), (PAST_MARKERS, 8))
 _YEAR = 16
-_DENSE_SLOTS = (
-    *(f"lex:{c}" for c in _C_CATEGORIES),
-    *(f"slur:{g}" for g in TARGET_GROUPS),
-    *(f"identity:{g}" for g in TARGET_GROUPS),
-    "pat:second_person_insult",
-    "pat:violence_call",
-    "pat:violence_group",
-    "pat:dehumanise_group",
-    "pat:counter_speech",
-    "style:caps",
-    "style:exclaim",
-    "style:length",
-)
 
 
 class FastRows(NamedTuple):
@@ -95,7 +83,9 @@ class CompiledLinear:
             intercept=np.ascontiguousarray(model.intercept_, dtype=np.float32),
             n_word=featuriser.n_word,
             n_hashed=featuriser.n_hashed,
-            dense_index=np.array([_DENSE_INDEX[name] for name in _DENSE_SLOTS], dtype=np.int32),
+            # _hotpath.c's dense slots follow DENSE_FEATURES' order (lexicon categories, slur groups,
+            # identity groups, patterns, style); the bit-identity tests exercise every one of them
+            dense_index=np.array([_DENSE_INDEX[name] for name in DENSE_FEATURES], dtype=np.int32),
             word_single=word_single,
             phrase_at=phrase_at,
             phrases=phrases,
