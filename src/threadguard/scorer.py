@@ -24,10 +24,7 @@ SUPPORTED_LANGUAGES = ("en",)
 CHUNK = 1024  # rows featurised at a time: bounds memory on large batches, same results
 MAX_CHARS = 20_480  # Perspective's 20 KB comment limit: longer text is cut (and says so), bounding memory
 TIERS = ("fast", "accurate", "auto")
-# the compiled path's token shares differ from the explainer's by rounding (it keeps per-token sums in
-# float32: ~1e-7 here): texts whose largest share comes this close to the span threshold are explained
-# by the explainer itself, which decides exactly
-SPAN_FILTER_MARGIN = 1e-5
+
 DEFAULT_COMMUNITY = "default"  # the community of a request that names none
 
 
@@ -104,28 +101,28 @@ class Scorer:
 
     def _fast_rows(self, texts: Sequence[str], explain: bool = False) -> FastRows:
         """The fast tier's logits, slur groups and block scales: from the compiled path where it was
-        built (which also finds the attributes' largest token shares when `explain`), else from one
-        analysis per text; both give the same bits."""
+        built (with every token's share of the attributes when `explain`), else from one analysis per
+        text; both give the same bits."""
         parts = []
         for i in range(0, len(texts), CHUNK):
             chunk = texts[i : i + CHUNK]
             if self.compiled is not None:
-                normalised = [n.text for n in self.featuriser.normaliser.normalise_many(chunk)]
-                parts.append(self.compiled.rows(normalised, chunk, len(ATTRIBUTES) if explain else 0))
+                normalised = self.featuriser.normaliser.normalise_many(chunk)
+                parts.append(self.compiled.rows(normalised, range(len(ATTRIBUTES)) if explain else ()))
             else:
                 analyses = [self.featuriser.analyse(t) for t in chunk]
                 rows, scales = self.featuriser.transform_with_scales(analyses)
                 logits = self.model.decision_function(rows)
-                parts.append(FastRows(logits, [slur_groups_of(a.hits) for a in analyses], scales, None))
+                parts.append(FastRows(logits, [slur_groups_of(a.hits) for a in analyses], scales))
         if len(parts) == 1:
             return parts[0]
         n_outputs = len(self.model.intercept_)
-        largest = [p.largest for p in parts if p.largest is not None]
+        explained = [p.explained for p in parts]
         return FastRows(
             np.vstack([p.logits for p in parts]) if parts else np.zeros((0, n_outputs), dtype=np.float32),
             [g for p in parts for g in p.slur_groups],
             np.vstack([p.scales for p in parts]) if parts else np.zeros((0, 2)),
-            np.vstack(largest) if largest and len(largest) == len(parts) else None,
+            [e for part in explained for e in part] if parts and None not in explained else None,  # type: ignore[union-attr]
         )
 
     def logits(self, texts: Sequence[str]) -> np.ndarray:
@@ -252,16 +249,24 @@ class Scorer:
         tiers: Sequence[str],
         fast: FastRows | None,
     ) -> list[dict[str, list[Span]]]:
-        """The fast tier's spans come from its linear weights (all its texts at once), for the texts
-        that may have one (analysed here: the compiled path does not analyse); the encoder's from word
-        occlusion."""
+        """The fast tier's spans come from its tokens' shares of the linear logits: as the compiled path
+        found them, else from analyses (all its texts at once); the encoder's from word occlusion."""
         explained: list[dict[str, list[Span]]] = [{} for _ in texts]
+        floor = self.explainer.min_probability
         todo = [
             i
             for i, tier in enumerate(tiers)
-            if tier == "fast" and self._may_have_span(i, attributes[i], fast)
+            if tier == "fast" and max(attributes[i].values(), default=0.0) >= floor
         ]
-        if todo and fast is not None:
+        if todo and fast is not None and fast.explained is not None:
+            columns = range(len(ATTRIBUTES))
+            for i in todo:
+                normalised, offsets, shares = fast.explained[i]
+                token_spans = offsets.tolist
+                explained[i] = self.explainer.text_spans(
+                    texts[i], normalised, token_spans, attributes[i], shares, columns
+                )
+        elif todo and fast is not None:
             batch = self.explainer.batch_spans(
                 [texts[i] for i in todo],
                 [self.featuriser.analyse(texts[i]) for i in todo],
@@ -285,16 +290,6 @@ class Scorer:
                     normaliser=encoder.normaliser,
                 )
         return explained
-
-    def _may_have_span(self, i: int, attributes: dict[str, float], fast: FastRows | None) -> bool:
-        """Whether text i has an attribute worth explaining (at least the explainer's minimum
-        probability) with a token share that may pass the span threshold (unknown: it may)."""
-        wanted = [
-            k for k, name in enumerate(ATTRIBUTES) if attributes[name] >= self.explainer.min_probability
-        ]
-        if not wanted or fast is None or fast.largest is None:
-            return bool(wanted)
-        return bool((fast.largest[i, wanted] > self.explainer.token_threshold - SPAN_FILTER_MARGIN).any())
 
 
 def _check_texts(texts: Sequence[str]) -> None:

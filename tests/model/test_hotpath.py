@@ -21,7 +21,7 @@ from threadguard.model import hotpath
 from threadguard.model.features import TokenWeights
 from threadguard.model.hotpath import PURE_PYTHON_VARIABLE, CompiledLinear, compiled_path_available
 from threadguard.model.lexicon import Lexicon
-from threadguard.scorer import SPAN_FILTER_MARGIN, Scorer
+from threadguard.scorer import Scorer
 
 BEHAVIOUR = Path(__file__).parents[1] / "fixtures" / "behaviour_suite.json"
 needs_compiled = pytest.mark.skipif(
@@ -77,17 +77,16 @@ def assert_same_rows(scorers: tuple[Scorer, Scorer], texts: list[str]) -> None:
     assert np.array_equal(ours.logits.view(np.int32), theirs.logits.view(np.int32))  # the same bits
     assert ours.slur_groups == theirs.slur_groups
     assert np.array_equal(ours.scales, theirs.scales)
-    # the token shares the explainer computes, and the compiled path's largest of them
+    # every token's share of each attribute, as the explainer computes it, and where the token is
     featuriser = python.featuriser
     weights = TokenWeights(featuriser, python.model.coef_[:, : len(ATTRIBUTES)])
     analyses = [featuriser.analyse(t) for t in texts]
     shares = featuriser.batch_token_contributions(analyses, weights, theirs.scales)
-    assert ours.largest is not None
-    for share, largest in zip(shares, ours.largest, strict=True):
-        if not len(share):  # no tokens: nothing to explain
-            assert np.all(largest == -np.inf)
-        else:  # within a tenth of the margin the span filter allows for
-            assert np.all(np.abs(largest - share.max(axis=0)) < SPAN_FILTER_MARGIN / 10)
+    assert ours.explained is not None
+    for analysis, share, (normalised, offsets, found) in zip(analyses, shares, ours.explained, strict=True):
+        assert normalised == analysis.normalised
+        assert offsets.tolist() == [list(span) for span in analysis.token_spans]
+        assert found.shape == share.shape and np.array_equal(found.view(np.int64), share.view(np.int64))
 
 
 def test_bit_identical_on_news_comments(scorers: tuple[Scorer, Scorer], news_comments: list[str]) -> None:
@@ -135,11 +134,11 @@ def test_a_full_token_cache_starts_afresh_with_the_same_results(scorers: tuple[S
     compiled, _ = scorers
     small = CompiledLinear(compiled.featuriser, compiled.model, vocabulary_limit=50)
     texts = behaviour_texts()
-    normalised = [compiled.featuriser.normaliser(t).text for t in texts]
-    expected = compiled.compiled.rows(normalised, texts).logits  # type: ignore[union-attr]
+    normalised = compiled.featuriser.normaliser.normalise_many(texts)
+    expected = compiled.compiled.rows(normalised).logits  # type: ignore[union-attr]
     for _ in range(3):
-        assert np.array_equal(small.rows(normalised, texts).logits, expected)
-        assert small.cached_tokens() <= 50 + len({w for t in normalised for w in t.split()}) * 2
+        assert np.array_equal(small.rows(normalised).logits, expected)
+        assert small.cached_tokens() <= 50 + len({w for t in normalised for w in t.text.split()}) * 2
 
 
 @needs_compiled
@@ -161,10 +160,18 @@ def test_threads_share_one_compiled_path(scorers: tuple[Scorer, Scorer]) -> None
 def test_bad_arguments_are_clear_errors(scorers: tuple[Scorer, Scorer]) -> None:
     compiled = scorers[0].compiled
     assert compiled is not None
-    with pytest.raises(TypeError, match="lists of str"):
-        compiled.rows(["fine", 3], ["fine", "3"])  # type: ignore[list-item]
+    normalised = compiled.featuriser.normaliser.normalise_many(["fine", "words"])
+    with pytest.raises(ValueError, match="explain must name"):
+        compiled.rows(normalised, explain=[14])
     with pytest.raises(ValueError, match="differ in length"):
-        compiled.rows(["a", "b"], ["a"])
+        compiled._hotpath.logits(["a", "b"], ["a"], *compiled_buffers(2))
+    with pytest.raises(TypeError, match="lists of str"):
+        compiled._hotpath.logits(["fine", 3], ["fine", "3"], *compiled_buffers(2))
+
+
+def compiled_buffers(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, None]:
+    """out, slur_groups, scales and explain for a direct call of the extension."""
+    return np.empty((n, 14), np.float32), np.empty(n, np.int32), np.empty((n, 2)), None
 
 
 @needs_compiled

@@ -149,17 +149,19 @@ typedef struct {
     int32_t *tokens; Py_ssize_t tokens_cap;      /* all texts' tokens: cache index, or -(pending + 1) */
     Py_ssize_t *text_start;                      /* per text: its first token in `tokens`, n + 1 values */
     int32_t *sentence; Py_ssize_t sentence_cap;  /* per token: sentence ends before it in its text */
+    int64_t *offsets; Py_ssize_t offsets_cap;    /* per token: [begin, end) in its normalised text */
     int32_t *keys, *sorted; Py_ssize_t keys_cap, sorted_cap;
     Hit *hits; Py_ssize_t hits_cap;
-    DenseEntry *dense; Py_ssize_t dense_cap;
-    double *contrib; Py_ssize_t contrib_cap;      /* per token x explained output */
+    DenseEntry *dense; Py_ssize_t dense_cap;      /* one text's dense entries, in the Python path's order */
+    DenseEntry *by_key; Py_ssize_t by_key_cap;    /* the same, stably sorted by column */
     int32_t *by_cat; Py_ssize_t by_cat_cap;      /* hit indices grouped by category */
     char *buffer; Py_ssize_t buffer_cap;         /* bytes of one token */
 } Scratch;
 
 static void scratch_free(Scratch *s) {
     PyMem_Free(s->tokens); PyMem_Free(s->text_start); PyMem_Free(s->sentence); PyMem_Free(s->keys);
-    PyMem_Free(s->sorted); PyMem_Free(s->hits); PyMem_Free(s->dense); PyMem_Free(s->by_cat); PyMem_Free(s->contrib);
+    PyMem_Free(s->sorted); PyMem_Free(s->hits); PyMem_Free(s->dense); PyMem_Free(s->by_cat); PyMem_Free(s->by_key);
+    PyMem_Free(s->offsets);
     PyMem_Free(s->buffer);
 }
 
@@ -364,56 +366,52 @@ static int compare_dense(const void *a, const void *b) {
 
 /* ---- one text: its row's logits ----------------------------------------------------------------- */
 
-/* Per token, its share of each of the first `n_explain` outputs' logits (features.py:
-   batch_token_contributions, summed in another order: equal to it within rounding), and the largest. */
-static int largest_contributions(Hotpath *self, const int32_t *toks, Py_ssize_t n, Py_ssize_t n_dense,
-                                 const double inverse[2], int n_explain, Scratch *s, double *largest) {
+/* Per token, its share of the logits of `outputs` (k of them), into c (n x k): what features.py's
+   batch_token_contributions gives with TokenWeights, with the same float operations in the same order
+   (per-token sums rounded to float32, char n-grams summed in column order, bigram halves to the first
+   tokens and then to the second ones, anchored dense entries in entry order), so the same bits. */
+static void token_contributions(Hotpath *self, const int32_t *toks, Py_ssize_t n, const DenseEntry *dense,
+                                Py_ssize_t n_dense, const double inverse[2], const int32_t *outputs, int k,
+                                double *c) {
     const float *rows = self->rows;
-    for (int o = 0; o < n_explain; o++) largest[o] = -HUGE_VAL;
-    if (!n) return 0;
-    GROW(s->contrib, s->contrib_cap, n * n_explain, double);
-    double *c = s->contrib;
     for (Py_ssize_t t = 0; t < n; t++) {
         const TokenInfo *info = &self->info[toks[t]];
         const int32_t *columns = self->columns + info->start;
-        for (int o = 0; o < n_explain; o++) {
+        for (int j = 0; j < k; j++) {
+            int o = outputs[j];
             const float *w = rows + (int64_t)columns[0] * ROW;
-            double word = (double)w[o] * (double)w[IDF], chars = 0.0;
-            for (int32_t k = 1; k < info->length; k++) {
-                w = rows + (int64_t)columns[k] * ROW;
+            float word = (float)((double)w[o] * (double)w[IDF]);
+            double chars = 0.0;
+            for (int32_t m = 1; m < info->length; m++) {
+                w = rows + (int64_t)columns[m] * ROW;
                 chars += (double)w[o] * (double)w[IDF];
             }
-            c[t * n_explain + o] = inverse[0] * word + inverse[1] * chars;
+            c[t * k + j] = (double)word * inverse[0] + (double)(float)chars * inverse[1];
         }
     }
-    for (Py_ssize_t t = 0; t + 1 < n; t++) {  /* a bigram's weight, half to each of its tokens */
-        int64_t a = self->columns[self->info[toks[t]].start], b = self->columns[self->info[toks[t + 1]].start];
-        int64_t column = ((a * 0x9E3779B1LL) ^ (b + 0x7F4A7C15LL)) & (self->n_word - 1);
-        for (int o = 0; o < n_explain; o++) {
-            const float *w = rows + column * ROW;
-            double half = (double)w[o] * (double)w[IDF] * (inverse[0] / 2);
-            c[t * n_explain + o] += half;
-            c[(t + 1) * n_explain + o] += half;
+    for (int second = 0; second < 2; second++) {  /* a bigram's weight, half to each of its tokens */
+        for (Py_ssize_t t = 0; t + 1 < n; t++) {
+            int64_t a = self->columns[self->info[toks[t]].start], b = self->columns[self->info[toks[t + 1]].start];
+            const float *w = rows + (((a * 0x9E3779B1LL) ^ (b + 0x7F4A7C15LL)) & (self->n_word - 1)) * ROW;
+            for (int j = 0; j < k; j++)
+                c[(t + second) * k + j] += (double)w[outputs[j]] * (double)w[IDF] * (inverse[0] / 2);
         }
     }
     for (Py_ssize_t d = 0; d < n_dense; d++) {  /* an anchored dense feature, shared by its tokens */
-        const DenseEntry *e = &s->dense[d];
+        const DenseEntry *e = &dense[d];
         if (e->first < 0) continue;
-        double width = (double)(e->last - e->first + 1);
+        double share = e->raw / (double)(e->last - e->first + 1);
         const float *w = rows + (self->n_hashed + e->key) * ROW;
         for (Py_ssize_t t = e->first; t <= e->last; t++)
-            for (int o = 0; o < n_explain; o++) c[t * n_explain + o] += (double)w[o] * (e->raw / width);
+            for (int j = 0; j < k; j++) c[t * k + j] += (double)w[outputs[j]] * share;
     }
-    for (Py_ssize_t t = 0; t < n; t++)
-        for (int o = 0; o < n_explain; o++) largest[o] = MAX(largest[o], c[t * n_explain + o]);
-    return 0;
-fail:
-    return -1;
 }
 
+/* One text's logits into out, its slur groups' bits, its block scales and, where `explained` (n x k) is
+   given, its tokens' shares of `outputs`. */
 static int text_logits(Hotpath *self, PyObject *original, const int32_t *toks, const int32_t *sentence,
                        Py_ssize_t n, Scratch *s, float *out, int32_t *slur_groups, double *scales,
-                       int n_explain, double *largest) {
+                       const int32_t *outputs, int n_outputs, double *explained) {
     const float *rows = self->rows;
     Py_ssize_t n_keys = 0;
     for (Py_ssize_t t = 0; t < n; t++) n_keys += self->info[toks[t]].length;
@@ -447,11 +445,13 @@ static int text_logits(Hotpath *self, PyObject *original, const int32_t *toks, c
     Py_ssize_t n_dense = dense_entries(self, original, toks, sentence, n, n_hits, s);
     if (n_dense < 0) goto fail;
     /* a stable sort keeps each slot's entries in order, so their float32 sum is the Python path's */
-    for (Py_ssize_t i = 1; i < n_dense; i++) {
+    GROW(s->by_key, s->by_key_cap, n_dense, DenseEntry);
+    DenseEntry *by_key = s->by_key;
+    for (Py_ssize_t i = 0; i < n_dense; i++) {
         DenseEntry v = s->dense[i];
         Py_ssize_t j = i;
-        while (j > 0 && compare_dense(&s->dense[j - 1], &v) > 0) { s->dense[j] = s->dense[j - 1]; j--; }
-        s->dense[j] = v;
+        while (j > 0 && compare_dense(&by_key[j - 1], &v) > 0) { by_key[j] = by_key[j - 1]; j--; }
+        by_key[j] = v;
     }
 
     /* distinct columns and their counts; their idf and weights are fetched ahead (random access into
@@ -493,8 +493,8 @@ static int text_logits(Hotpath *self, PyObject *original, const int32_t *toks, c
     for (Py_ssize_t i = 0; i < n_dense;) {
         Py_ssize_t j = i;
         float sum = 0.0f;
-        for (; j < n_dense && s->dense[j].key == s->dense[i].key; j++) sum += s->dense[j].value;
-        int64_t column = self->n_hashed + s->dense[i].key;
+        for (; j < n_dense && by_key[j].key == by_key[i].key; j++) sum += by_key[j].value;
+        int64_t column = self->n_hashed + by_key[i].key;
         const float *w = rows + column * ROW;
         float value = sum * (float)((double)w[IDF] * 1.0);  /* a dense column's block scale is 1 */
         for (int o = 0; o < N_OUT; o++) y[o] += value * w[o];
@@ -503,7 +503,7 @@ static int text_logits(Hotpath *self, PyObject *original, const int32_t *toks, c
     for (int o = 0; o < N_OUT; o++) out[o] = y[o] + self->intercept[o];
     scales[0] = inverse[0];
     scales[1] = inverse[1];
-    if (n_explain && largest_contributions(self, toks, n, n_dense, inverse, n_explain, s, largest) < 0) goto fail;
+    if (explained) token_contributions(self, toks, n, s->dense, n_dense, inverse, outputs, n_outputs, explained);
     return 0;
 fail:
     return -1;
@@ -566,6 +566,9 @@ static int tokenise(Hotpath *self, PyObject *texts, Scratch *s, PyObject *pendin
             }
             GROW(s->tokens, s->tokens_cap, used + 1, int32_t);
             GROW(s->sentence, s->sentence_cap, used + 1, int32_t);
+            GROW(s->offsets, s->offsets_cap, 2 * (used + 1), int64_t);
+            s->offsets[2 * used] = begin;
+            s->offsets[2 * used + 1] = i;
             s->tokens[used] = id;
             s->sentence[used++] = ends;
         }
@@ -656,9 +659,9 @@ done:
 }
 
 static PyObject *Hotpath_logits(Hotpath *self, PyObject *args) {
-    PyObject *texts, *originals, *out_obj, *groups_obj, *scales_obj, *largest_obj;
+    PyObject *texts, *originals, *out_obj, *groups_obj, *scales_obj, *explain_obj;
     if (!PyArg_ParseTuple(args, "O!O!OOOO", &PyList_Type, &texts, &PyList_Type, &originals, &out_obj, &groups_obj,
-                          &scales_obj, &largest_obj))
+                          &scales_obj, &explain_obj))
         return NULL;
     Py_ssize_t n = PyList_GET_SIZE(texts);
     if (PyList_GET_SIZE(originals) != n) {
@@ -671,22 +674,25 @@ static PyObject *Hotpath_logits(Hotpath *self, PyObject *args) {
             return NULL;
         }
     }
-    Py_buffer out = {0}, groups = {0}, scales = {0}, largest = {0};
-    PyObject *result = NULL;
-    int n_explain = 0;
+    Py_buffer out = {0}, groups = {0}, scales = {0}, explain = {0};
+    PyObject *result = NULL, *explained = NULL;
+    double *shares = NULL;
+    int k = 0;
     if (PyObject_GetBuffer(out_obj, &out, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS) < 0) goto release;
     if (get_buffer(groups_obj, &groups, 'i', n, "slur_groups") < 0) goto release;
     if (PyObject_GetBuffer(scales_obj, &scales, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS) < 0) goto release;
-    if (largest_obj != Py_None) {
-        if (PyObject_GetBuffer(largest_obj, &largest, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS) < 0) goto release;
-        n_explain = n ? (int)(largest.len / (Py_ssize_t)sizeof(double) / n) : 0;
-        if (n_explain > N_OUT || largest.len != n * n_explain * (Py_ssize_t)sizeof(double)) {
-            PyErr_SetString(PyExc_ValueError, "largest must be a float64 array of shape (len(texts), k <= 14)");
-            goto release;
+    if (explain_obj != Py_None) {
+        if (get_buffer(explain_obj, &explain, 'i', -1, "explain") < 0) goto release;
+        k = (int)(explain.len / 4);
+        for (int j = 0; j < k; j++) {
+            if (((int32_t *)explain.buf)[j] < 0 || ((int32_t *)explain.buf)[j] >= N_OUT || k > N_OUT) {
+                PyErr_SetString(PyExc_ValueError, "explain must name at most 14 outputs, each in 0..13");
+                goto release;
+            }
         }
+        if (!(explained = PyList_New(n))) goto release;
     }
-    if (out.itemsize != 4 || out.len != n * N_OUT * 4 || scales.itemsize != 8 || scales.len != n * 2 * 8 ||
-        (largest.obj && largest.itemsize != 8)) {
+    if (out.itemsize != 4 || out.len != n * N_OUT * 4 || scales.itemsize != 8 || scales.len != n * 2 * 8) {
         PyErr_SetString(PyExc_ValueError, "out must be float32 (len(texts), 14), scales float64 (len(texts), 2)");
         goto release;
     }
@@ -703,15 +709,31 @@ static PyObject *Hotpath_logits(Hotpath *self, PyObject *args) {
         if (s.tokens[t] < 0) s.tokens[t] = resolved[-1 - s.tokens[t]];
     for (Py_ssize_t x = 0; x < n; x++) {
         Py_ssize_t first = s.text_start[x], count = s.text_start[x + 1] - first;
+        if (explained) {
+            double *grown = PyMem_Realloc(shares, (size_t)(count * k + 1) * sizeof(double));
+            if (!grown) { PyErr_NoMemory(); goto done; }
+            shares = grown;
+        }
         if (text_logits(self, PyList_GET_ITEM(originals, x), s.tokens + first, s.sentence + first, count, &s,
-                        (float *)out.buf + x * N_OUT, (int32_t *)groups.buf + x,
-                        (double *)scales.buf + 2 * x, n_explain,
-                        n_explain ? (double *)largest.buf + x * n_explain : NULL) < 0)
+                        (float *)out.buf + x * N_OUT, (int32_t *)groups.buf + x, (double *)scales.buf + 2 * x,
+                        explain.buf, k, explained ? shares : NULL) < 0)
             goto done;
+        if (explained) {  /* (token offsets as int64 pairs, shares as float64 tokens x k), as bytes */
+            PyObject *offsets = PyBytes_FromStringAndSize(count ? (const char *)(s.offsets + 2 * first) : NULL,
+                                                          (Py_ssize_t)(count * 2 * sizeof(int64_t)));
+            PyObject *found = PyBytes_FromStringAndSize(count ? (const char *)shares : NULL,
+                                                        (Py_ssize_t)(count * k * sizeof(double)));
+            PyObject *item = offsets && found ? PyTuple_Pack(2, offsets, found) : NULL;
+            Py_XDECREF(offsets);
+            Py_XDECREF(found);
+            if (!item) goto done;
+            PyList_SET_ITEM(explained, x, item);
+        }
     }
-    result = Py_NewRef(Py_None);
+    result = explained ? Py_NewRef(explained) : Py_NewRef(Py_None);
 done:
     PyMem_Free(resolved);
+    PyMem_Free(shares);
     scratch_free(&s);
     Py_XDECREF(pending);
     Py_XDECREF(pending_index);
@@ -719,7 +741,8 @@ release:
     if (out.obj) PyBuffer_Release(&out);
     if (groups.obj) PyBuffer_Release(&groups);
     if (scales.obj) PyBuffer_Release(&scales);
-    if (largest.obj) PyBuffer_Release(&largest);
+    if (explain.obj) PyBuffer_Release(&explain);
+    Py_XDECREF(explained);
     return result;
 }
 
@@ -876,7 +899,7 @@ static PyObject *Hotpath_size(Hotpath *self, PyObject *Py_UNUSED(ignored)) {
 static PyMethodDef Hotpath_methods[] = {
     {"logits", (PyCFunction)Hotpath_logits, METH_VARARGS,
      "logits(normalised, originals, out: float32 (n, 14), slur_groups: int32 (n,), scales: float64 (n, 2), "
-     "largest: float64 (n, k) or None)"},
+     "explain: int32 output columns or None) -> None, or per text (token offsets, their shares) as bytes"},
     {"cached_tokens", (PyCFunction)Hotpath_size, METH_NOARGS, "How many tokens are cached."},
     {NULL, NULL, 0, NULL},
 };

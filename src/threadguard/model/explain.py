@@ -6,7 +6,7 @@ what drives the decision, in the same units as the attribute.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -14,6 +14,7 @@ from threadguard.attributes import ATTRIBUTES
 from threadguard.model.features import Analysis, Featuriser, TokenWeights
 from threadguard.model.linear import MultiOutputLogistic, sigmoid
 from threadguard.scores import Span
+from threadguard.text.normalise import NormalisedText
 from threadguard.text.utf16 import Utf16Index
 
 BATCH = 256  # texts explained at once: bounds the (tokens x attributes) work arrays
@@ -60,35 +61,49 @@ class SpanExplainer:
                 columns,
             )
             for i, row in zip(batch, contributions, strict=True):
-                hot = (row.max(axis=0) > self.token_threshold).tolist()  # most texts have no span at all
-                by_attribute = {ATTRIBUTES[c]: row[:, j] for j, c in enumerate(columns) if hot[j]}
-                names = [name for name in wanted[i] if name in by_attribute]
-                if names:
-                    results[i] = self._spans(texts[i], analyses[i], attributes[i], names, by_attribute)
+                analysis = analyses[i]
+                results[i] = self.text_spans(
+                    texts[i],
+                    analysis.normalised,
+                    lambda a=analysis: a.token_spans,
+                    attributes[i],
+                    row,
+                    columns,
+                )
         return results
 
-    def _spans(
+    def text_spans(
         self,
         text: str,
-        analysis: Analysis,
+        normalised: NormalisedText,
+        token_spans: Callable[[], Sequence[tuple[int, int]]],
         attributes: dict[str, float],
-        wanted: list[str],
-        contributions: dict[str, np.ndarray],
+        shares: np.ndarray,
+        columns: Sequence[int],
     ) -> dict[str, list[Span]]:
+        """The spans of one text from its tokens' shares of the `columns` attributes' logits (tokens x
+        columns; `token_spans`: their offsets in `normalised`, asked for only when there is a span)."""
+        if not len(shares):
+            return {}
+        hot = (shares.max(axis=0) > self.token_threshold).tolist()  # most texts have no span at all
+        by_attribute = {ATTRIBUTES[c]: shares[:, j] for j, c in enumerate(columns) if hot[j]}
+        wanted = [
+            name for name in ATTRIBUTES if name in by_attribute and attributes[name] >= self.min_probability
+        ]
         utf16: Utf16Index | None = None
-        token_spans: list[tuple[int, int]] = []
+        offsets: Sequence[tuple[int, int]] = []
         result: dict[str, list[Span]] = {}
         for name in wanted:
-            runs = token_runs(contributions[name], self.token_threshold)
+            runs = token_runs(by_attribute[name], self.token_threshold)
             if not runs:
                 continue
             if utf16 is None:  # offsets are found only for texts with a span
-                utf16, token_spans = Utf16Index(text), analysis.token_spans
+                utf16, offsets = Utf16Index(text), token_spans()
             p = attributes[name]
             logit = float(np.log(max(p, 1e-12) / max(1 - p, 1e-12)))
             spans: list[Span] = []
             for first, last, total in runs:
-                begin, end = original_range(analysis, token_spans, first, last)
+                begin, end = original_range(normalised, offsets, first, last)
                 drop = p - float(sigmoid(np.array(logit - total)))
                 spans.append(Span(utf16.to_utf16(begin), utf16.to_utf16(end), max(drop, 0.0)))
             result[name] = spans
@@ -96,10 +111,10 @@ class SpanExplainer:
 
 
 def original_range(
-    analysis: Analysis, token_spans: list[tuple[int, int]], first: int, last: int
+    normalised: NormalisedText, token_spans: Sequence[tuple[int, int]], first: int, last: int
 ) -> tuple[int, int]:
     """Code-point range of the original text behind tokens first..last."""
-    return analysis.normalised.to_original(token_spans[first][0], token_spans[last][1])
+    return normalised.to_original(token_spans[first][0], token_spans[last][1])
 
 
 def token_runs(contributions: np.ndarray, threshold: float) -> list[tuple[int, int, float]]:

@@ -494,8 +494,13 @@ class TokenWeights:
         starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))  # each token's word column
         weighted = self.column_weights(cols, list(range(self.n_outputs)))
         self._word[ids] = weighted[starts]
-        weighted[starts] = 0.0  # every token has at least one char n-gram ("<a>")
-        self._char[ids] = np.add.reduceat(weighted, starts, axis=0)
+        # its char n-grams summed one after another, in column order: the compiled path (_hotpath.c)
+        # sums them the same way, so both give the same bits (np.add.reduceat's order is its own)
+        char = np.zeros((len(ids), self.n_outputs))
+        for k in range(1, int(lengths.max(initial=1))):
+            longer = np.flatnonzero(lengths > k)
+            char[longer] += weighted[starts[longer] + k]
+        self._char[ids] = char
         self._known[ids] = True
 
 

@@ -30,6 +30,7 @@ from threadguard.model.features import (
 )
 from threadguard.model.lexicon import CATEGORIES, Lexicon
 from threadguard.model.linear import MultiOutputLogistic
+from threadguard.text.normalise import NormalisedText
 
 try:
     from threadguard.model import _hotpath  # type: ignore[attr-defined]
@@ -49,8 +50,9 @@ class FastRows(NamedTuple):
     logits: np.ndarray  # (n, outputs) float32, the same bits from both paths
     slur_groups: list[set[str]]  # per text: the target groups of its slurs (lexicon)
     scales: np.ndarray  # (n, 2) float64: 1 / L2 norm of the word and char blocks (as transform_with_scales)
-    largest: np.ndarray | None  # (n, k) float64, compiled path only: the largest token share of each of the
-    # first k outputs, equal to batch_token_contributions' within rounding (~1e-7): which texts need spans
+    # compiled path, where asked: per text its normalised text, its tokens' offsets there (tokens x 2) and
+    # their shares of the explained outputs' logits (tokens x outputs): batch_token_contributions' bits
+    explained: list[tuple[NormalisedText, np.ndarray, np.ndarray]] | None = None
 
 
 def compiled_path_available() -> bool:
@@ -102,19 +104,30 @@ class CompiledLinear:
         """The compiled path for this model, or None where it is unavailable or switched off."""
         return cls(featuriser, model) if compiled_path_available() else None
 
-    def rows(self, normalised: Sequence[str], originals: Sequence[str], explain: int = 0) -> FastRows:
-        """The rows of texts already normalised by the featuriser's normaliser (`originals`: the texts as
-        given, for the style features); `explain`: how many leading outputs to find token shares for."""
+    def rows(self, normalised: Sequence[NormalisedText], explain: Sequence[int] = ()) -> FastRows:
+        """The rows of texts normalised by the featuriser's normaliser, with their tokens' shares of the
+        `explain` outputs if any."""
         n = len(normalised)
         logits = np.empty((n, self.n_outputs), dtype=np.float32)
         masks = np.empty(n, dtype=np.int32)
         scales = np.empty((n, 2), dtype=np.float64)
-        largest = np.empty((n, explain), dtype=np.float64) if explain else None
-        self._hotpath.logits(list(normalised), list(originals), logits, masks, scales, largest)
+        outputs = np.asarray(explain, dtype=np.int32) if len(explain) else None
+        texts, originals = [t.text for t in normalised], [t.original for t in normalised]
+        found = self._hotpath.logits(texts, originals, logits, masks, scales, outputs)
         groups = [
             {g for k, g in enumerate(TARGET_GROUPS) if mask >> k & 1} if mask else set() for mask in masks
         ]
-        return FastRows(logits, groups, scales, largest)
+        explained = None
+        if found is not None:
+            explained = [
+                (
+                    text,
+                    np.frombuffer(offsets, np.int64).reshape(-1, 2),
+                    np.frombuffer(shares).reshape(-1, len(explain)),
+                )
+                for text, (offsets, shares) in zip(normalised, found, strict=True)
+            ]
+        return FastRows(logits, groups, scales, explained)
 
     def cached_tokens(self) -> int:
         """How many tokens' columns are cached."""

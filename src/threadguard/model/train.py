@@ -129,7 +129,7 @@ def tune_spans(
                 chars: set[int] = set()
                 if p >= min_probability:
                     for first, last, _ in token_runs(c, token_threshold):
-                        b, e = original_range(analysis, spans, first, last)
+                        b, e = original_range(analysis.normalised, spans, first, last)
                         chars.update(range(b, e))
                 predicted.append(chars)
             f1 = span_metric(predicted, gold)
