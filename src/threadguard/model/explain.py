@@ -7,11 +7,12 @@ what drives the decision, in the same units as the attribute.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 
 import numpy as np
 
 from threadguard.attributes import ATTRIBUTES
-from threadguard.model.features import Analysis, Featuriser, TokenWeights
+from threadguard.model.features import Analysis, Featuriser, TokenWeights, token_spans
 from threadguard.model.linear import MultiOutputLogistic, sigmoid
 from threadguard.scores import Span
 from threadguard.text.normalise import NormalisedText
@@ -61,15 +62,9 @@ class SpanExplainer:
                 columns,
             )
             for i, row in zip(batch, contributions, strict=True):
-                analysis = analyses[i]
-                results[i] = self.text_spans(
-                    texts[i],
-                    analysis.normalised,
-                    lambda a=analysis: a.token_spans,
-                    attributes[i],
-                    row,
-                    columns,
-                )
+                normalised = analyses[i].normalised
+                offsets = partial(token_spans, normalised.text)  # found only for a text with a span
+                results[i] = self.text_spans(texts[i], normalised, offsets, attributes[i], row, columns)
         return results
 
     def text_spans(
