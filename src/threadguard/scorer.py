@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -24,8 +25,8 @@ SUPPORTED_LANGUAGES = ("en",)
 CHUNK = 1024  # rows featurised at a time: bounds memory on large batches, same results
 MAX_CHARS = 20_480  # Perspective's 20 KB comment limit: longer text is cut (and says so), bounding memory
 TIERS = ("fast", "accurate", "auto")
-
 DEFAULT_COMMUNITY = "default"  # the community of a request that names none
+T = TypeVar("T")
 
 
 class Scorer:
@@ -113,16 +114,18 @@ class Scorer:
                 analyses = [self.featuriser.analyse(t) for t in chunk]
                 rows, scales = self.featuriser.transform_with_scales(analyses)
                 logits = self.model.decision_function(rows)
-                parts.append(FastRows(logits, [slur_groups_of(a.hits) for a in analyses], scales))
+                parts.append(
+                    FastRows(logits, [slur_groups_of(a.hits) for a in analyses], scales, None, analyses)
+                )
         if len(parts) == 1:
             return parts[0]
         n_outputs = len(self.model.intercept_)
-        explained = [p.explained for p in parts]
         return FastRows(
             np.vstack([p.logits for p in parts]) if parts else np.zeros((0, n_outputs), dtype=np.float32),
             [g for p in parts for g in p.slur_groups],
             np.vstack([p.scales for p in parts]) if parts else np.zeros((0, 2)),
-            [e for part in explained for e in part] if parts and None not in explained else None,  # type: ignore[union-attr]
+            _joined([p.explained for p in parts]),
+            _joined([p.analyses for p in parts]),
         )
 
     def logits(self, texts: Sequence[str]) -> np.ndarray:
@@ -138,7 +141,8 @@ class Scorer:
         if self.tier == "accurate" and self.encoder is not None:
             groups = [self.featuriser.slur_groups(t) for t in texts]
             return self._with_slur_targets(self.encoder.logits(texts), groups), ["accurate"] * len(texts)
-        fast = fast or self._fast_rows(texts)
+        if fast is None:
+            fast = self._fast_rows(texts)
         logits, groups = fast.logits.copy(), fast.slur_groups
         tiers = ["fast"] * len(texts)
         if self.encoder is not None:
@@ -262,14 +266,13 @@ class Scorer:
             columns = range(len(ATTRIBUTES))
             for i in todo:
                 normalised, offsets, shares = fast.explained[i]
-                token_spans = offsets.tolist
                 explained[i] = self.explainer.text_spans(
-                    texts[i], normalised, token_spans, attributes[i], shares, columns
+                    texts[i], normalised, offsets.tolist, attributes[i], shares, columns
                 )
-        elif todo and fast is not None:
+        elif todo and fast is not None and fast.analyses is not None:
             batch = self.explainer.batch_spans(
                 [texts[i] for i in todo],
-                [self.featuriser.analyse(texts[i]) for i in todo],
+                [fast.analyses[i] for i in todo],
                 [attributes[i] for i in todo],
                 fast.scales[todo],
             )
@@ -290,6 +293,13 @@ class Scorer:
                     normaliser=encoder.normaliser,
                 )
         return explained
+
+
+def _joined(parts: Sequence[list[T] | None]) -> list[T] | None:
+    """The chunks' items in order; None where the chunks have none (a field of the other path)."""
+    if not parts or any(part is None for part in parts):
+        return None
+    return [item for part in parts if part is not None for item in part]
 
 
 def _check_texts(texts: Sequence[str]) -> None:

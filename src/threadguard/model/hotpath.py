@@ -26,6 +26,7 @@ from threadguard.model.features import (
     SECOND_PERSON,
     VOCABULARY_LIMIT,
     YEAR_RE,
+    Analysis,
     Featuriser,
 )
 from threadguard.model.lexicon import CATEGORIES, Lexicon
@@ -53,6 +54,8 @@ class FastRows(NamedTuple):
     # compiled path, where asked: per text its normalised text, its tokens' offsets there (tokens x 2) and
     # their shares of the explained outputs' logits (tokens x outputs): batch_token_contributions' bits
     explained: list[tuple[NormalisedText, np.ndarray, np.ndarray]] | None = None
+    # pure-Python path: the analyses the rows came from, so that spans need not analyse again
+    analyses: list[Analysis] | None = None
 
 
 def compiled_path_available() -> bool:
